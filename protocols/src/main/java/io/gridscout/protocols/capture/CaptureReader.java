@@ -30,6 +30,11 @@ public interface CaptureReader extends Closeable {
     /** Link-layer type of the current packet (LINKTYPE_* numbers: 1 Ethernet, 113 SLL, 276 SLL2, 101 raw, 0 null). */
     int linkType();
 
+    /** Interface the current packet was captured on (pcapng IDB index within its section; 0 for pcap). */
+    default int interfaceId() {
+        return 0;
+    }
+
     /** "pcap" or "pcapng". */
     String format();
 
