@@ -15,20 +15,29 @@ public final class Captures {
     private Captures() {}
 
     public static CaptureReader open(Path path) throws IOException {
-        InputStream in = Files.newInputStream(path);
-        try {
-            return open(in, path.toString());
-        } catch (IOException | RuntimeException e) {
-            in.close();
-            throw e;
-        }
+        return open(Files.newInputStream(path), path.toString());
     }
 
     /**
      * Reads the magic and returns the matching reader, which owns {@code in} from then on (closing the reader
-     * closes it). {@code name} is only used in messages.
+     * closes it). {@code name} is only used in messages. When it throws, {@code in} has been closed.
      */
     public static CaptureReader open(InputStream in, String name) throws IOException {
+        InputStream[] opened = {in};
+        try {
+            return detect(opened, name);
+        } catch (IOException | RuntimeException e) {
+            try {
+                opened[0].close();
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    private static CaptureReader detect(InputStream[] opened, String name) throws IOException {
+        InputStream in = opened[0];
         byte[] head = new byte[4];
         int n = readFully(in, head);
         boolean compressed = false;
@@ -36,6 +45,7 @@ public final class Captures {
             compressed = true;
             try {
                 in = new GZIPInputStream(new SequenceInputStream(new ByteArrayInputStream(head.clone(), 0, n), in), GZIP_BUFFER);
+                opened[0] = in;
                 n = readFully(in, head);
             } catch (java.util.zip.ZipException | java.io.EOFException e) {
                 throw new CaptureFormatException(name + ": damaged gzip data (" + e.getMessage() + ")");

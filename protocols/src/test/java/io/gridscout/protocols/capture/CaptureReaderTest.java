@@ -221,6 +221,19 @@ class CaptureReaderTest {
     }
 
     @Test
+    void failedOpenClosesTheStream() {
+        boolean[] closed = {false};
+        InputStream in = new ByteArrayInputStream(CaptureWriter.gzip("text".getBytes(StandardCharsets.US_ASCII))) {
+            @Override
+            public void close() {
+                closed[0] = true;
+            }
+        };
+        assertThatThrownBy(() -> Captures.open(in, "t")).isInstanceOf(CaptureFormatException.class);
+        assertThat(closed[0]).isTrue();
+    }
+
+    @Test
     void openPathNamesTheFile(@TempDir Path dir) throws IOException {
         Path f = dir.resolve("x.pcapng");
         CaptureWriter.writePcapng(f, LinkTypes.RAW, packets(5, 40));
