@@ -41,7 +41,7 @@ public record IpAddr(long hi, long lo) implements Comparable<IpAddr> {
         if (isV4()) {
             int a = v4Value();
             int first = (a >>> 24) & 0xFF;
-            return (first >= 224 && first <= 239) || a == -1 || (a & 0xFF) == 0xFF;
+            return (first >= 224 && first <= 239) || a == -1 || a == 0;
         }
         return (hi >>> 56) == 0xFF;
     }

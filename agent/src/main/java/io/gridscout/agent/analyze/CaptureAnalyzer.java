@@ -1,0 +1,143 @@
+package io.gridscout.agent.analyze;
+
+import io.gridscout.mapping.inventory.Inventory;
+import io.gridscout.mapping.inventory.InventoryBuilder;
+import io.gridscout.protocols.Protocols;
+import io.gridscout.protocols.capture.CaptureReader;
+import io.gridscout.protocols.capture.Captures;
+import io.gridscout.protocols.flow.FlowTable;
+import io.gridscout.protocols.pipeline.Pipeline;
+
+import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.function.LongConsumer;
+
+/**
+ * Reads capture files into one inventory: file → capture reader → {@link Pipeline} → {@link InventoryBuilder}.
+ * Each file gets its own pipeline (flows end with the file); all feed the same inventory.
+ */
+public final class CaptureAnalyzer {
+    private final InventoryBuilder inventory;
+    private final FlowTable.Limits limits;
+    private final Totals totals = new Totals();
+
+    /** Counters over all files analysed, for --stats. */
+    public static final class Totals {
+        public long packets, bytes, fileBytes, malformed, flowsCreated, flowsEvicted, flowsExpired, tcpGaps, decoderErrors,
+                fragmentsDropped, nanos;
+        public final java.util.Map<String, Long> malformedByProtocol = new java.util.TreeMap<>();
+    }
+
+    public CaptureAnalyzer(InventoryBuilder inventory, FlowTable.Limits limits) {
+        this.inventory = inventory;
+        this.limits = limits;
+    }
+
+    public Totals totals() {
+        return totals;
+    }
+
+    /**
+     * Analyses one file. Damage inside the file is not an exception: what was read before it stays in the
+     * inventory and the summary carries a warning. Throws CaptureFormatException when it is not a capture.
+     */
+    public Inventory.CaptureSummary analyze(Path file, LongConsumer progress) throws IOException {
+        MessageDigest sha;
+        try {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        long started = System.nanoTime();
+        Pipeline pipeline = new Pipeline(inventory, Protocols.ipProtocols(), Protocols.etherTypeProtocols(), limits);
+        List<String> warnings = new ArrayList<>();
+        long first = Long.MAX_VALUE, last = Long.MIN_VALUE, packets = 0;
+        String name = file.getFileName().toString();
+        try (InputStream raw = Files.newInputStream(file);
+             CountingStream counted = new CountingStream(new BufferedInputStream(raw, 1 << 16), progress);
+             DigestInputStream digested = new DigestInputStream(counted, sha);
+             CaptureReader reader = Captures.open(digested, name)) {
+            while (reader.next()) {
+                long t = reader.timestampNanos();
+                if (t < first) first = t;
+                if (t > last) last = t;
+                packets++;
+                pipeline.frame(reader.linkType(), reader.data(), reader.offset(), reader.capturedLength(), reader.originalLength(), t);
+            }
+            if (reader.damage() != null) warnings.add(name + ": " + reader.damage());
+            // hash the whole file even if the reader stopped early, so the hash names the file as stored
+            byte[] skip = new byte[1 << 16];
+            while (digested.read(skip) >= 0) { }
+        } catch (IOException e) {
+            if (e instanceof io.gridscout.protocols.capture.CaptureFormatException) throw e;
+            warnings.add(name + ": read error after " + packets + " packets: " + e.getMessage());
+        } finally {
+            pipeline.finish();
+        }
+        Pipeline.PipelineStats s = pipeline.stats();
+        totals.packets += s.packets;
+        totals.bytes += s.bytes;
+        totals.fileBytes += Files.size(file);
+        totals.malformed += s.malformedFrames + s.flows().malformedTotal() - s.flows().malformedByProtocol().getOrDefault("frame", 0L);
+        totals.flowsCreated += s.flows().flowsCreated;
+        totals.flowsEvicted += s.flows().flowsEvicted;
+        totals.flowsExpired += s.flows().flowsExpired;
+        totals.tcpGaps += s.flows().tcpGaps;
+        totals.decoderErrors += s.flows().decoderErrors;
+        totals.fragmentsDropped += s.fragmentsDropped;
+        s.flows().malformedByProtocol().forEach((k, v) -> totals.malformedByProtocol.merge(k, v, Long::sum));
+        totals.nanos += System.nanoTime() - started;
+        if (s.flows().flowsEvicted > 0) warnings.add(name + ": flow table full, " + s.flows().flowsEvicted + " flows evicted early");
+        inventory.count("packets", s.packets);
+        inventory.count("flowsEvicted", s.flows().flowsEvicted);
+        inventory.count("tcpGaps", s.flows().tcpGaps);
+        inventory.count("malformedFrames", s.malformedFrames);
+        Inventory.CaptureSummary summary = new Inventory.CaptureSummary(name, HexFormat.of().formatHex(sha.digest()), packets,
+                packets == 0 ? 0 : first, packets == 0 ? 0 : last, List.copyOf(warnings));
+        inventory.addCapture(summary);
+        return summary;
+    }
+
+    /** Counts bytes read from the file for the progress bar. */
+    private static final class CountingStream extends FilterInputStream {
+        private final LongConsumer progress;
+        private long count, reported;
+
+        CountingStream(InputStream in, LongConsumer progress) {
+            super(in);
+            this.progress = progress;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) add(1);
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) add(n);
+            return n;
+        }
+
+        private void add(long n) {
+            count += n;
+            if (progress != null && count - reported >= (1 << 20)) {
+                reported = count;
+                progress.accept(count);
+            }
+        }
+    }
+}

@@ -1,0 +1,135 @@
+package io.gridscout.agent.cli;
+
+import io.gridscout.agent.analyze.CaptureAnalyzer;
+import io.gridscout.agent.output.InventoryCsv;
+import io.gridscout.agent.output.InventoryJson;
+import io.gridscout.agent.output.InventoryTable;
+import io.gridscout.mapping.inventory.Inventory;
+import io.gridscout.mapping.inventory.InventoryBuilder;
+import io.gridscout.protocols.capture.CaptureFormatException;
+import io.gridscout.protocols.flow.FlowTable;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code gridscout analyze [--json FILE] [--csv FILE] [--stats] CAPTURE...} */
+@Command(name = "analyze", mixinStandardHelpOptions = true,
+        description = "Build an asset inventory from capture files (pcap, pcapng, optionally .gz). Several captures merge into one inventory.")
+public final class AnalyzeCommand implements Callable<Integer> {
+    @Parameters(arity = "1..*", paramLabel = "CAPTURE", description = "capture files")
+    List<Path> captures;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "write the inventory as JSON (schema gridscout.inventory/1); '-' for stdout")
+    Path json;
+
+    @Option(names = "--csv", paramLabel = "FILE", description = "write a flat asset register as CSV; '-' for stdout")
+    Path csv;
+
+    @Option(names = "--stats", description = "print packets, bytes, rate, malformed and evicted counts")
+    boolean stats;
+
+    @Option(names = "--quiet", description = "do not print the asset table")
+    boolean quiet;
+
+    @Option(names = "--debug", description = "print stack traces of errors")
+    boolean debug;
+
+    @Option(names = "--max-flows", paramLabel = "N", description = "flow table cap (default ${DEFAULT-VALUE})", defaultValue = "100000")
+    int maxFlows;
+
+    @Override
+    public Integer call() {
+        PrintStream out = System.out;
+        InventoryBuilder builder = new InventoryBuilder();
+        FlowTable.Limits d = FlowTable.Limits.defaults();
+        CaptureAnalyzer analyzer = new CaptureAnalyzer(builder, new FlowTable.Limits(Math.max(16, maxFlows), d.idleTimeoutNanos(),
+                d.tcpBufferBytes(), d.detectAttempts()));
+        boolean partial = false;
+        for (Path file : captures) {
+            try {
+                long size = Files.size(file);
+                Inventory.CaptureSummary s;
+                if (System.console() != null && size > (64L << 20)) {
+                    try (ProgressBar pb = new ProgressBarBuilder().setTaskName(file.getFileName().toString()).setInitialMax(size)
+                            .setStyle(ProgressBarStyle.ASCII).setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err))
+                            .setUnit(" MB", 1 << 20).build()) {
+                        s = analyzer.analyze(file, pb::stepTo);
+                        pb.stepTo(size);
+                    }
+                } else {
+                    s = analyzer.analyze(file, null);
+                }
+                if (!s.warnings().isEmpty()) partial = true;
+            } catch (CaptureFormatException e) {
+                return fail(e.getMessage(), e);
+            } catch (NoSuchFileException e) {
+                return fail(file + ": no such file", e);
+            } catch (IOException e) {
+                return fail(file + ": " + e.getMessage(), e);
+            }
+        }
+        Inventory inv = builder.snapshot();
+        try {
+            if (json != null) writeTo(json, o -> InventoryJson.write(inv, Version.get(), o));
+            if (csv != null) writeTo(csv, o -> {
+                Writer w = new java.io.OutputStreamWriter(o, StandardCharsets.UTF_8);
+                InventoryCsv.write(inv, w);
+                w.flush();
+            });
+        } catch (IOException e) {
+            return fail("cannot write output: " + e.getMessage(), e);
+        }
+        boolean stdoutTaken = "-".equals(String.valueOf(json)) || "-".equals(String.valueOf(csv));
+        if (!quiet && !stdoutTaken) InventoryTable.print(inv, out);
+        else for (Inventory.CaptureSummary c : inv.captures()) for (String w : c.warnings()) System.err.println("warning: " + w);
+        if (stats) printStats(analyzer.totals(), stdoutTaken ? System.err : out);
+        return partial ? 1 : 0;
+    }
+
+    private interface Body {
+        void write(OutputStream o) throws IOException;
+    }
+
+    private static void writeTo(Path p, Body body) throws IOException {
+        if (p.toString().equals("-")) {
+            body.write(System.out);
+            System.out.flush();
+            return;
+        }
+        try (OutputStream o = new BufferedOutputStream(Files.newOutputStream(p))) {
+            body.write(o);
+        }
+    }
+
+    private int fail(String message, Exception e) {
+        System.err.println("gridscout: error: " + message);
+        if (debug) e.printStackTrace();
+        return 2;
+    }
+
+    private static void printStats(CaptureAnalyzer.Totals t, PrintStream out) {
+        double secs = Math.max(t.nanos, 1) / 1e9;
+        out.printf("packets: %d%nbytes: %d%nseconds: %.3f%npackets/s: %.0f%nMB/s: %.1f%n", t.packets, t.bytes, secs,
+                t.packets / secs, t.fileBytes / secs / 1e6);
+        out.printf("malformed: %d%s%n", t.malformed, t.malformedByProtocol.isEmpty() ? "" : " " + t.malformedByProtocol);
+        out.printf("flows: %d created, %d evicted, %d expired%ntcp gaps: %d%ndecoder errors: %d%nfragments dropped: %d%n",
+                t.flowsCreated, t.flowsEvicted, t.flowsExpired, t.tcpGaps, t.decoderErrors, t.fragmentsDropped);
+    }
+
+}

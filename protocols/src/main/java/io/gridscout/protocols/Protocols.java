@@ -1,0 +1,26 @@
+package io.gridscout.protocols;
+
+import io.gridscout.protocols.flow.EtherTypeProtocol;
+import io.gridscout.protocols.flow.ProtocolSpec;
+import io.gridscout.protocols.modbus.ModbusSpec;
+
+import java.util.List;
+
+/**
+ * Every protocol gridscout decodes, in detection order. Adding a protocol means adding it here: there is no
+ * discovery magic, so a reader sees from this file what the pipeline understands.
+ */
+public final class Protocols {
+    private Protocols() {}
+
+    /** Protocols over TCP/UDP, recognised by content (ports are hints). */
+    public static List<ProtocolSpec> ipProtocols() {
+        return List.of(
+                new ModbusSpec());
+    }
+
+    /** Protocols straight over Ethernet. */
+    public static List<EtherTypeProtocol> etherTypeProtocols() {
+        return List.of();
+    }
+}

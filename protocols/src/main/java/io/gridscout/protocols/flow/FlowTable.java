@@ -1,0 +1,340 @@
+package io.gridscout.protocols.flow;
+
+import io.gridscout.protocols.fact.Endpoint;
+import io.gridscout.protocols.fact.Fact;
+import io.gridscout.protocols.fact.FactSink;
+import io.gridscout.protocols.fact.IpAddr;
+import io.gridscout.protocols.fact.Transport;
+import io.gridscout.protocols.net.FrameView;
+
+import java.util.List;
+
+/**
+ * Connection state for TCP and UDP: finds the flow of a packet by primitive key comparison (no key object
+ * per packet), orders TCP bytes, recognises the protocol from content and feeds its decoder. Bounded by a
+ * flow count cap (least recently active non-industrial flows are evicted first) and an idle timeout.
+ */
+public final class FlowTable {
+    /** Bounds of the table. */
+    public record Limits(int maxFlows, long idleTimeoutNanos, int tcpBufferBytes, int detectAttempts) {
+        public static Limits defaults() {
+            return new Limits(100_000, 120_000_000_000L, 64 * 1024, 8);
+        }
+    }
+
+    final Limits limits;
+    final FactSink sink;
+    final FlowStats stats = new FlowStats();
+    private final ProtocolSpec[] specs;
+    private Flow[] buckets;
+    private int size;
+    private Flow oldest, newest;
+
+    public FlowTable(List<ProtocolSpec> specs, FactSink sink, Limits limits) {
+        this.specs = specs.toArray(new ProtocolSpec[0]);
+        this.sink = sink;
+        this.limits = limits;
+        int cap = Integer.highestOneBit(Math.max(1024, Math.min(limits.maxFlows(), 1 << 20)) * 2 - 1);
+        this.buckets = new Flow[cap];
+    }
+
+    public FlowStats stats() {
+        return stats;
+    }
+
+    public int size() {
+        return size;
+    }
+
+    // ------------------------------------------------------------------ packets
+
+    /** A TCP segment (v.kind == TCP). {@code wireLen} counts toward the conversation's bytes. */
+    public void tcp(FrameView v, int wireLen, long t) {
+        expireIdle(t);
+        int flags = v.tcpFlags;
+        boolean syn = (flags & FrameView.SYN) != 0, ackf = (flags & FrameView.ACKF) != 0;
+        Flow f = lookup(v, 6);
+        int side;
+        if (f == null) {
+            f = create(v, 6, t);
+            side = 0;
+        } else {
+            side = f.matches(v.srcHi, v.srcLo, v.srcPort, v.dstHi, v.dstLo, v.dstPort, 6) ? 0 : 1;
+            if (syn && !ackf && f.closed) {        // port reuse: a new connection on the same 5-tuple
+                finish(f, t);
+                remove(f);
+                f = create(v, 6, t);
+                side = 0;
+            }
+        }
+        touch(f, side, v, wireLen, t);
+        if (syn) {
+            int server = ackf ? side : 1 - side;
+            if (!f.serverFromHandshake) {
+                f.serverSide = server;
+                f.serverFromHandshake = true;
+            }
+            f.streams[side].onSyn(v.seq);
+            if (ackf) sink.accept(new Fact.Service(t, f.endpoints[side], "tcp", Transport.TCP, "server"));
+        }
+        if (f.state != Flow.IGNORED) {
+            if (v.payloadLen > 0) f.streams[side].segment(v.seq, v.buf, v.payloadOff, v.payloadLen, t, f.consumers[side]);
+            if (ackf && f.streams[1 - side].started()) f.streams[1 - side].acknowledged(v.ack, t, f.consumers[1 - side]);
+        }
+        if ((flags & FrameView.RST) != 0) {
+            closeConnection(f, t);
+        } else if ((flags & FrameView.FIN) != 0) {
+            if (side == 0) f.finSeen0 = true; else f.finSeen1 = true;
+            if (f.finSeen0 && f.finSeen1) closeConnection(f, t);
+        }
+    }
+
+    /** A UDP datagram (v.kind == UDP). */
+    public void udp(FrameView v, int wireLen, long t) {
+        expireIdle(t);
+        Flow f = lookup(v, 17);
+        int side;
+        if (f == null) {
+            f = create(v, 17, t);
+            side = 0;
+        } else {
+            side = f.matches(v.srcHi, v.srcLo, v.srcPort, v.dstHi, v.dstLo, v.dstPort, 17) ? 0 : 1;
+        }
+        touch(f, side, v, wireLen, t);
+        if (v.payloadLen > 0 && f.state != Flow.IGNORED) deliver(f, side, v.buf, v.payloadOff, v.payloadLen, t);
+    }
+
+    private void touch(Flow f, int side, FrameView v, int wireLen, long t) {
+        if (!f.heard[side]) {
+            f.heard[side] = true;
+            sink.accept(new Fact.HostSeen(t, v.srcMac, f.endpoints[side].ip(), f.transport.label()));
+        }
+        f.packets++;
+        f.bytes += wireLen;
+        f.lastSeen = t;
+        if (f != newest) {                 // move to the young end of the activity list
+            unlink(f);
+            linkNewest(f);
+        }
+    }
+
+    // ------------------------------------------------------------------ delivery and detection
+
+    private TcpStream.Consumer consumer(Flow f, int side) {
+        return new TcpStream.Consumer() {
+            @Override
+            public void onBytes(byte[] buf, int off, int len, long t) {
+                deliver(f, side, buf, off, len, t);
+            }
+
+            @Override
+            public void onGap(long t) {
+                stats.tcpGaps++;
+                if (f.state == Flow.DECODING) {
+                    try {
+                        f.decoder.onGap(side, t);
+                    } catch (RuntimeException e) {
+                        decoderError(f, side, e);
+                    }
+                }
+            }
+        };
+    }
+
+    private void deliver(Flow f, int side, byte[] buf, int off, int len, long t) {
+        if (f.state == Flow.DETECTING && !detect(f, buf, off, len)) return;
+        if (f.state != Flow.DECODING) return;
+        try {
+            f.decoder.onData(side, buf, off, len, t);
+        } catch (RuntimeException e) {
+            decoderError(f, side, e);
+        }
+    }
+
+    private boolean detect(Flow f, byte[] buf, int off, int len) {
+        ProtocolSpec found = null;
+        // candidates on their well-known port first, then content alone
+        for (ProtocolSpec s : specs) {
+            if (s.supports(f.transport) && (s.isWellKnownPort(f.aPort) || s.isWellKnownPort(f.bPort)) && safeMatches(s, buf, off, len, true, f.transport)) {
+                found = s;
+                break;
+            }
+        }
+        if (found == null) {
+            for (ProtocolSpec s : specs) {
+                if (s.supports(f.transport) && safeMatches(s, buf, off, len, false, f.transport)) {
+                    found = s;
+                    break;
+                }
+            }
+        }
+        if (found == null) {
+            if (++f.detectAttempts >= limits.detectAttempts()) {
+                f.state = Flow.IGNORED;
+                stats.ignoredFlows++;
+            }
+            return false;
+        }
+        f.spec = found;
+        f.state = Flow.DECODING;
+        stats.detectedFlows++;
+        try {
+            f.decoder = found.newDecoder(f);
+        } catch (RuntimeException e) {
+            f.state = Flow.IGNORED;
+            decoderError(f, 0, e);
+            return false;
+        }
+        return true;
+    }
+
+    private boolean safeMatches(ProtocolSpec s, byte[] buf, int off, int len, boolean hint, Transport tr) {
+        try {
+            return s.matches(buf, off, len, hint, tr);
+        } catch (RuntimeException e) {
+            stats.decoderErrors++;
+            return false;
+        }
+    }
+
+    private void decoderError(Flow f, int side, RuntimeException e) {
+        stats.decoderErrors++;
+        f.malformed(side, "decoder error " + e.getClass().getSimpleName());
+    }
+
+    // ------------------------------------------------------------------ lifecycle
+
+    private void closeConnection(Flow f, long t) {
+        if (f.closed) return;
+        f.closed = true;
+        stats.flowsClosed++;
+        finishStreams(f, t);
+    }
+
+    private void finishStreams(Flow f, long t) {
+        if (f.streams != null && f.state != Flow.IGNORED) {
+            f.streams[0].flush(t, f.consumers[0]);
+            f.streams[1].flush(t, f.consumers[1]);
+        }
+        if (f.state == Flow.DECODING) {
+            try {
+                f.decoder.onClose(t);
+            } catch (RuntimeException e) {
+                decoderError(f, 0, e);
+            }
+        }
+    }
+
+    /** Final flush of a flow leaving the table. */
+    private void finish(Flow f, long t) {
+        if (!f.closed) finishStreams(f, t);
+        f.flush(sink);
+    }
+
+    private void expireIdle(long t) {
+        while (oldest != null && t - oldest.lastSeen > limits.idleTimeoutNanos()) {
+            Flow f = oldest;
+            finish(f, t);
+            remove(f);
+            stats.flowsExpired++;
+        }
+    }
+
+    /** Emits every flow's counters accumulated since the last flush (live snapshots); flows stay. */
+    public void flushAll() {
+        for (Flow f = oldest; f != null; f = f.newer) f.flush(sink);
+    }
+
+    /** End of input: deliver queued bytes, close decoders, flush and drop every flow. */
+    public void closeAll(long t) {
+        while (oldest != null) {
+            Flow f = oldest;
+            finish(f, Math.max(t, f.lastSeen));
+            remove(f);
+        }
+    }
+
+    // ------------------------------------------------------------------ hash table
+
+    private static int endpointHash(long hi, long lo, int port) {
+        long h = hi * 0x9E3779B97F4A7C15L ^ lo * 0xC2B2AE3D27D4EB4FL ^ port * 0x165667B19E3779F9L;
+        return (int) (h ^ (h >>> 29) ^ (h >>> 47));
+    }
+
+    private static int hash(FrameView v, int proto) {
+        // symmetric: both directions of a flow land in the same bucket
+        int h = endpointHash(v.srcHi, v.srcLo, v.srcPort) ^ endpointHash(v.dstHi, v.dstLo, v.dstPort);
+        h ^= proto * 0x27D4EB2D;
+        return h ^ (h >>> 16);
+    }
+
+    private Flow lookup(FrameView v, int proto) {
+        int h = hash(v, proto);
+        for (Flow f = buckets[h & (buckets.length - 1)]; f != null; f = f.hashNext) {
+            if (f.hash == h && (f.matches(v.srcHi, v.srcLo, v.srcPort, v.dstHi, v.dstLo, v.dstPort, proto)
+                    || f.matchesReverse(v.srcHi, v.srcLo, v.srcPort, v.dstHi, v.dstLo, v.dstPort, proto))) {
+                return f;
+            }
+        }
+        return null;
+    }
+
+    private Flow create(FrameView v, int proto, long t) {
+        if (size >= limits.maxFlows()) evictOne(t);
+        int h = hash(v, proto);
+        Endpoint a = new Endpoint(v.srcMac, new IpAddr(v.srcHi, v.srcLo), v.srcPort);
+        Endpoint b = new Endpoint(v.dstMac, new IpAddr(v.dstHi, v.dstLo), v.dstPort);
+        Flow f = new Flow(this, h, v.srcHi, v.srcLo, v.srcPort, v.dstHi, v.dstLo, v.dstPort, proto, a, b);
+        f.firstSeen = t;
+        f.lastSeen = t;
+        if (proto == 6) f.consumers = new TcpStream.Consumer[] {consumer(f, 0), consumer(f, 1)};
+        int i = h & (buckets.length - 1);
+        f.hashNext = buckets[i];
+        buckets[i] = f;
+        linkNewest(f);
+        size++;
+        stats.flowsCreated++;
+        return f;
+    }
+
+    private void evictOne(long t) {
+        Flow victim = oldest;
+        int scanned = 0;
+        for (Flow f = oldest; f != null && scanned < 32; f = f.newer, scanned++) {
+            if (!f.isIndustrial()) {
+                victim = f;
+                break;
+            }
+        }
+        if (victim == null) return;
+        finish(victim, t);
+        remove(victim);
+        stats.flowsEvicted++;
+    }
+
+    private void remove(Flow f) {
+        int i = f.hash & (buckets.length - 1);
+        Flow prev = null;
+        for (Flow x = buckets[i]; x != null; prev = x, x = x.hashNext) {
+            if (x == f) {
+                if (prev == null) buckets[i] = x.hashNext; else prev.hashNext = x.hashNext;
+                break;
+            }
+        }
+        unlink(f);
+        size--;
+    }
+
+    private void linkNewest(Flow f) {
+        f.older = newest;
+        f.newer = null;
+        if (newest != null) newest.newer = f; else oldest = f;
+        newest = f;
+    }
+
+    private void unlink(Flow f) {
+        if (f.older != null) f.older.newer = f.newer; else if (oldest == f) oldest = f.newer;
+        if (f.newer != null) f.newer.older = f.older; else if (newest == f) newest = f.older;
+        f.older = f.newer = null;
+    }
+}

@@ -1,0 +1,148 @@
+package io.gridscout.protocols.pipeline;
+
+import io.gridscout.protocols.fact.Fact;
+import io.gridscout.protocols.fact.FactSink;
+import io.gridscout.protocols.fact.IpAddr;
+import io.gridscout.protocols.fact.Mac;
+import io.gridscout.protocols.flow.EtherTypeProtocol;
+import io.gridscout.protocols.flow.FlowStats;
+import io.gridscout.protocols.flow.FlowTable;
+import io.gridscout.protocols.flow.ProtocolSpec;
+import io.gridscout.protocols.net.FrameDecoder;
+import io.gridscout.protocols.net.FrameView;
+import io.gridscout.protocols.net.Ipv4Reassembler;
+import io.gridscout.protocols.util.LongSet;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The packet path, in the order a packet takes it: frame views (L2-L4) → IPv4 defragmentation → flow table
+ * and TCP reassembly → protocol decoders → facts. One pipeline is owned by one thread; file analysis and
+ * live capture feed it the same way.
+ */
+public final class Pipeline {
+    private static final int MAX_ARP_BINDINGS = 65_536;
+    private static final int MAX_L2_SENDERS = 65_536;
+
+    private final FactSink sink;
+    private final FrameView view = new FrameView();
+    private final FlowTable flows;
+    private final Ipv4Reassembler defrag = new Ipv4Reassembler(64, 30_000_000_000L);
+    private final EtherTypeProtocol.EtherTypeDecoder[] l2Decoders;
+    private final EtherTypeProtocol[] l2Protocols;
+    private final Map<Long, Integer> arpBindings = new HashMap<>();   // MAC -> last IPv4 it claimed
+    private final LongSet l2Senders = new LongSet(MAX_L2_SENDERS);
+    private final LongSet otherIpSenders = new LongSet(MAX_L2_SENDERS);
+    private final PipelineStats stats;
+    private long lastTime;
+
+    public Pipeline(FactSink sink, List<ProtocolSpec> ipProtocols, List<EtherTypeProtocol> etherTypeProtocols, FlowTable.Limits limits) {
+        this.sink = sink;
+        this.flows = new FlowTable(ipProtocols, sink, limits);
+        this.l2Protocols = etherTypeProtocols.toArray(new EtherTypeProtocol[0]);
+        this.l2Decoders = new EtherTypeProtocol.EtherTypeDecoder[l2Protocols.length];
+        for (int i = 0; i < l2Protocols.length; i++) l2Decoders[i] = l2Protocols[i].newDecoder(sink);
+        this.stats = new PipelineStats(flows.stats());
+    }
+
+    public PipelineStats stats() {
+        return stats;
+    }
+
+    public FlowTable flows() {
+        return flows;
+    }
+
+    /** One frame as captured; {@code wireLen} is its length on the wire. */
+    public void frame(int linkType, byte[] buf, int off, int len, int wireLen, long timeNanos) {
+        stats.packets++;
+        stats.bytes += wireLen;
+        lastTime = timeNanos;
+        switch (FrameDecoder.decode(linkType, buf, off, len, view)) {
+            case FrameView.TCP -> flows.tcp(view, wireLen, timeNanos);
+            case FrameView.UDP -> flows.udp(view, wireLen, timeNanos);
+            case FrameView.FRAGMENT -> fragment(wireLen, timeNanos);
+            case FrameView.ARP -> arp(timeNanos);
+            case FrameView.L2 -> l2(timeNanos);
+            case FrameView.IP -> otherIp(timeNanos);
+            case FrameView.MALFORMED -> {
+                stats.malformedFrames++;
+                flows.stats().malformedFrame("frame");
+            }
+            default -> stats.unsupportedFrames++;
+        }
+    }
+
+    private void fragment(int wireLen, long t) {
+        stats.fragments++;
+        if (view.ipVersion != 4) return;      // IPv6 fragments are not reassembled (rare on OT networks)
+        byte[] whole = defrag.add(view, t);
+        if (whole == null) return;
+        int kind = FrameDecoder.transport(whole, 0, whole.length, view);
+        view.buf = whole;
+        if (kind == FrameView.TCP) flows.tcp(view, wireLen, t);
+        else if (kind == FrameView.UDP) flows.udp(view, wireLen, t);
+    }
+
+    private void arp(long t) {
+        long mac = view.arpSenderMac;
+        int ip = view.arpSenderIp;
+        if (ip == 0 || Mac.isGroup(mac)) return;          // ARP probes claim no address yet
+        Integer prev = arpBindings.get(mac);
+        if (prev != null && prev == ip) return;
+        if (prev == null && arpBindings.size() >= MAX_ARP_BINDINGS) {
+            stats.arpBindingsDropped++;
+            return;
+        }
+        arpBindings.put(mac, ip);
+        sink.accept(new Fact.HostSeen(t, mac, IpAddr.v4(ip), "arp"));
+    }
+
+    private void l2(long t) {
+        int et = view.etherType;
+        for (int i = 0; i < l2Protocols.length; i++) {
+            if (l2Protocols[i].handles(et)) {
+                l2Decoders[i].onFrame(et, view.srcMac, view.dstMac, view.vlanId, view.buf, view.l2PayloadOff, view.l2PayloadLen, t);
+                return;
+            }
+        }
+        long mac = view.srcMac;
+        if (mac != Mac.NONE && !Mac.isGroup(mac) && l2Senders.add(mac)) {
+            sink.accept(new Fact.HostSeen(t, mac, null, "ethernet"));
+        }
+    }
+
+    private void otherIp(long t) {
+        // ICMP, IGMP, routing protocols...: the sender is heard even if it never opens a flow
+        if (otherIpSenders.add(view.srcLo ^ (view.srcHi * 31))) {
+            sink.accept(new Fact.HostSeen(t, view.srcMac, new IpAddr(view.srcHi, view.srcLo), "ip"));
+        }
+    }
+
+    /** Flushes conversation counters so far (for live snapshots); flows stay open. */
+    public void flush() {
+        flows.flushAll();
+    }
+
+    /** End of input: closes every flow and flushes its counters. */
+    public void finish() {
+        flows.closeAll(lastTime);
+        stats.fragmentsDropped = defrag.dropped();
+    }
+
+    /** Counters of the whole packet path. */
+    public static final class PipelineStats {
+        public long packets, bytes, malformedFrames, unsupportedFrames, fragments, fragmentsDropped, arpBindingsDropped;
+        private final FlowStats flows;
+
+        PipelineStats(FlowStats flows) {
+            this.flows = flows;
+        }
+
+        public FlowStats flows() {
+            return flows;
+        }
+    }
+}
