@@ -1,0 +1,86 @@
+package io.gridscout.protocols.enip;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.gridscout.protocols.fact.Fact;
+import io.gridscout.protocols.fact.Transport;
+import io.gridscout.protocols.flow.RecordingSession;
+import io.gridscout.protocols.testutil.Captures;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class EnipDecoderTest {
+
+    @SuppressWarnings("unchecked")
+    @ParameterizedTest
+    @ValueSource(strings = {"enip-cisagov-enip_cip_example.pcap", "enip-iti-EIP-IPAddressChangeAttempt.pcap", "enip-iti-EIP-SoftwareUpload.pcap"})
+    void truthIdentitiesAreReported(String pcap) throws Exception {
+        List<RecordingSession> sessions = Captures.replay(Captures.pcap(pcap), "enip", new EnipSpec());
+        List<Fact> facts = Captures.facts(sessions);
+        List<String> values = Captures.values(facts);
+        Map<String, Object> truth = (Map<String, Object>) ((Map<String, Object>) Captures.truth(pcap)).get("enip");
+        for (var e : ((Map<String, Object>) truth.get("list_identity")).entrySet()) {
+            for (Map<String, Object> id : (List<Map<String, Object>>) e.getValue()) {
+                String at = " @" + e.getKey();
+                assertThat(values).contains("model=" + id.get("product_name") + at, "serial=" + id.get("serial") + at,
+                        "vendorId=" + id.get("vendor_id") + at, "productCode=" + id.get("product_code") + at,
+                        "ipAddress=" + id.get("socket_addr") + at);
+                int rev = Integer.parseInt((String) id.get("revision")); // tshark shows major.minor bytes as one big-endian number
+                assertThat(values).contains("firmware=" + (rev >> 8) + "." + (rev & 0xFF) + at);
+            }
+        }
+        for (var e : ((Map<String, Object>) truth.get("cip_identity")).entrySet()) {
+            for (Map<String, Object> id : (List<Map<String, Object>>) e.getValue()) {
+                // routed through Unconnected Send: module details of the responder; direct: identity attributes
+                assertThat(values).anyMatch(v -> v.endsWith(" @" + e.getKey())
+                        && (v.equals("model=" + id.get("product_name") + " @" + e.getKey())
+                        || v.startsWith("modules=") && v.contains(" " + id.get("product_name") + ";")
+                        && v.contains("serial=" + id.get("serial")) && v.contains("revision=" + id.get("revision"))
+                        && v.contains("vendorId=" + id.get("vendor_id") + ";")));
+            }
+        }
+        for (Map<String, Object> ep : (List<Map<String, Object>>) truth.get("endpoints")) {
+            if (ep.get("port") == null) continue;
+            String role = (String) ep.get("role");
+            assertThat(facts).as("%s %s", ep, role).anyMatch(f -> f instanceof Fact.Service s && s.role().equals(role)
+                    && s.endpoint().toString().equals(ep.get("ip") + ":" + ep.get("port")));
+        }
+        for (RecordingSession s : sessions) assertThat(s.malformed).as(pcap).isEmpty();
+    }
+
+    @Test
+    void cipServicesAreOperations() throws Exception {
+        List<RecordingSession> sessions = Captures.replay(Captures.pcap("enip-iti-EIP-IPAddressChangeAttempt.pcap"), "enip", new EnipSpec());
+        long getAll = 0;
+        for (RecordingSession s : sessions) getAll += s.operations.getOrDefault("1 GET_ATTRIBUTES_ALL read", 0L);
+        // oracle: tshark's count of Get_Attributes_All requests (direct and inside Unconnected Send)
+        List<String[]> rows = Captures.tshark(Captures.pcap("enip-iti-EIP-IPAddressChangeAttempt.pcap"),
+                "cip.service == 0x01 and not tcp.analysis.retransmission", "frame.number");
+        assertThat(getAll).isEqualTo(rows.size());
+        List<RecordingSession> upload = Captures.replay(Captures.pcap("enip-cisagov-enip_cip_example.pcap"), "enip", new EnipSpec());
+        assertThat(upload).anyMatch(s -> s.operations.keySet().stream().anyMatch(k -> k.startsWith("3 GET_ATTRIBUTE_LIST")));
+    }
+
+    @Test
+    void vendorTable() {
+        assertThat(IdNames.CIP_VENDORS.name(1)).isEqualTo("Rockwell Automation/Allen-Bradley");
+        assertThat(IdNames.CIP_VENDORS.size()).isGreaterThan(1000);
+        assertThat(EnipDecoder.hex32(0x0051aec3L)).isEqualTo("0x0051aec3");
+    }
+
+    @FuzzTest(maxDuration = "10s")
+    void fuzz(byte[] data) {
+        RecordingSession tcp = RecordingSession.tcp("enip", 44818);
+        EnipDecoder d = new EnipDecoder(tcp);
+        d.onData(0, data, 0, data.length, 0);
+        d.onData(1, data, 0, data.length, 0);
+        RecordingSession udp = new RecordingSession("enip", Transport.UDP, tcp.endpoint(0), tcp.endpoint(1));
+        new EnipDecoder(udp).onData(1, data, 0, data.length, 0);
+        new EnipSpec().matches(data, 0, data.length, true, Transport.TCP);
+    }
+}
