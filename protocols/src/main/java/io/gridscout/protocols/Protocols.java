@@ -2,7 +2,11 @@ package io.gridscout.protocols;
 
 import io.gridscout.protocols.flow.EtherTypeProtocol;
 import io.gridscout.protocols.flow.ProtocolSpec;
+import io.gridscout.protocols.bacnet.BacnetSpec;
+import io.gridscout.protocols.enip.EnipSpec;
+import io.gridscout.protocols.goose.GooseProtocol;
 import io.gridscout.protocols.modbus.ModbusSpec;
+import io.gridscout.protocols.synphasor.SynphasorSpec;
 
 import java.util.List;
 
@@ -16,11 +20,14 @@ public final class Protocols {
     /** Protocols over TCP/UDP, recognised by content (ports are hints). */
     public static List<ProtocolSpec> ipProtocols() {
         return List.of(
-                new ModbusSpec());
+                new ModbusSpec(),
+                new EnipSpec(),
+                new BacnetSpec(),
+                new SynphasorSpec());
     }
 
     /** Protocols straight over Ethernet. */
     public static List<EtherTypeProtocol> etherTypeProtocols() {
-        return List.of();
+        return List.of(new GooseProtocol());
     }
 }
