@@ -6,6 +6,7 @@ import io.gridscout.protocols.bacnet.BacnetSpec;
 import io.gridscout.protocols.enip.EnipSpec;
 import io.gridscout.protocols.goose.GooseProtocol;
 import io.gridscout.protocols.modbus.ModbusSpec;
+import io.gridscout.protocols.opcua.OpcUaSpec;
 import io.gridscout.protocols.synphasor.SynphasorSpec;
 
 import java.util.List;
@@ -21,6 +22,7 @@ public final class Protocols {
     public static List<ProtocolSpec> ipProtocols() {
         return List.of(
                 new ModbusSpec(),
+                new OpcUaSpec(),
                 new EnipSpec(),
                 new BacnetSpec(),
                 new SynphasorSpec());
