@@ -1,0 +1,146 @@
+package io.gridscout.protocols.dnp3;
+
+/**
+ * DNP3 transport function: one header byte (FIN 0x80, FIR 0x40, 6-bit sequence) per link frame; segments
+ * are joined into application fragments per (source, destination) link address pair of one direction.
+ * Memory is bounded: at most {@link #MAX_SLOTS} partial fragments per direction, each at most
+ * {@link #MAX_FRAGMENT} bytes. A lost or out-of-order segment discards the fragment, never the session.
+ */
+public final class Dnp3Transport {
+    public static final int FIN = 0x80;
+    public static final int FIR = 0x40;
+    /** Fragments are usually at most 2048 bytes; 8 KiB leaves room for large file-transfer fragments. */
+    public static final int MAX_FRAGMENT = 8192;
+    public static final int MAX_SLOTS = 4;
+
+    /** Receives complete fragments; {@code buf} is valid only during the call. */
+    public interface Handler {
+        void onFragment(int side, int src, int dst, byte[] buf, int off, int len, long timeNanos);
+
+        void onTransportError(int side, String reason);
+    }
+
+    private final int side;
+    private final Handler handler;
+    private final int[] keys = new int[MAX_SLOTS];
+    private final boolean[] inUse = new boolean[MAX_SLOTS];
+    private final byte[][] bufs = new byte[MAX_SLOTS][];
+    private final int[] lens = new int[MAX_SLOTS];
+    private final int[] seqs = new int[MAX_SLOTS];
+    private final long[] lastUse = new long[MAX_SLOTS];
+    private long tick;
+    private long dropped;
+
+    public Dnp3Transport(int side, Handler handler) {
+        this.side = side;
+        this.handler = handler;
+    }
+
+    /** Fragments or segments discarded so far (lost segments, caps). */
+    public long dropped() {
+        return dropped;
+    }
+
+    /** One link frame's user data: transport header then an application segment. */
+    public void onSegment(int src, int dst, byte[] b, int off, int len, long timeNanos) {
+        if (len < 1) {
+            handler.onTransportError(side, "dnp3 empty transport segment");
+            return;
+        }
+        int th = b[off] & 0xFF;
+        int seq = th & 0x3F;
+        int key = src << 16 | dst;
+        int slot = find(key);
+        if ((th & FIR) != 0) {
+            if (slot >= 0 && lens[slot] > 0) {
+                dropped++;
+                handler.onTransportError(side, "dnp3 fragment abandoned by new FIR");
+            }
+            if ((th & FIN) != 0) {
+                if (slot >= 0) free(slot);
+                handler.onFragment(side, src, dst, b, off + 1, len - 1, timeNanos); // one-segment fast path
+                return;
+            }
+            if (slot < 0) slot = allocate(key);
+            lens[slot] = 0;
+            seqs[slot] = seq;
+            append(slot, b, off + 1, len - 1);
+            return;
+        }
+        if (slot < 0) {
+            dropped++; // a middle or last segment without its first: the fragment is lost
+            handler.onTransportError(side, "dnp3 segment without FIR");
+            return;
+        }
+        if (seq == seqs[slot]) return; // link-layer retransmission of the previous segment
+        if (seq != ((seqs[slot] + 1) & 0x3F)) {
+            dropped++;
+            free(slot);
+            handler.onTransportError(side, "dnp3 transport sequence gap");
+            return;
+        }
+        seqs[slot] = seq;
+        if (!append(slot, b, off + 1, len - 1)) return;
+        if ((th & FIN) != 0) {
+            byte[] f = bufs[slot];
+            int n = lens[slot];
+            free(slot);
+            handler.onFragment(side, src, dst, f, 0, n, timeNanos);
+        }
+    }
+
+    /** Bytes of this direction were lost: every partial fragment is void. */
+    public void reset() {
+        for (int i = 0; i < MAX_SLOTS; i++) if (inUse[i]) free(i);
+    }
+
+    private boolean append(int slot, byte[] b, int off, int len) {
+        int n = lens[slot];
+        if (n + len > MAX_FRAGMENT) {
+            dropped++;
+            free(slot);
+            handler.onTransportError(side, "dnp3 fragment over size cap");
+            return false;
+        }
+        byte[] f = bufs[slot];
+        if (f == null || f.length < n + len) {
+            byte[] g = new byte[Math.min(MAX_FRAGMENT, Math.max(n + len, f == null ? 2048 : f.length * 2))];
+            if (f != null) System.arraycopy(f, 0, g, 0, n);
+            bufs[slot] = f = g;
+        }
+        System.arraycopy(b, off, f, n, len);
+        lens[slot] = n + len;
+        lastUse[slot] = ++tick;
+        return true;
+    }
+
+    private int find(int key) {
+        for (int i = 0; i < MAX_SLOTS; i++) if (inUse[i] && keys[i] == key) return i;
+        return -1;
+    }
+
+    private int allocate(int key) {
+        int victim = -1;
+        for (int i = 0; i < MAX_SLOTS; i++) {
+            if (!inUse[i]) {
+                victim = i;
+                break;
+            }
+            if (victim < 0 || lastUse[i] < lastUse[victim]) victim = i;
+        }
+        if (inUse[victim]) {
+            dropped++;
+            handler.onTransportError(side, "dnp3 too many partial fragments");
+        }
+        keys[victim] = key;
+        inUse[victim] = true;
+        lens[victim] = 0;
+        lastUse[victim] = ++tick;
+        return victim;
+    }
+
+    private void free(int slot) {
+        inUse[slot] = false;
+        lens[slot] = 0;
+    }
+}
