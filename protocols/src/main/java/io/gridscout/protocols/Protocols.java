@@ -3,6 +3,7 @@ package io.gridscout.protocols;
 import io.gridscout.protocols.flow.EtherTypeProtocol;
 import io.gridscout.protocols.flow.ProtocolSpec;
 import io.gridscout.protocols.bacnet.BacnetSpec;
+import io.gridscout.protocols.dnp3.Dnp3Spec;
 import io.gridscout.protocols.enip.EnipSpec;
 import io.gridscout.protocols.goose.GooseProtocol;
 import io.gridscout.protocols.modbus.ModbusSpec;
@@ -22,6 +23,7 @@ public final class Protocols {
     public static List<ProtocolSpec> ipProtocols() {
         return List.of(
                 new ModbusSpec(),
+                new Dnp3Spec(),
                 new OpcUaSpec(),
                 new EnipSpec(),
                 new BacnetSpec(),
