@@ -12,8 +12,8 @@ import java.util.TreeMap;
 
 /** The human-readable inventory: one line per asset and a summary. */
 public final class InventoryTable {
-    private static final String[] HEAD = {"ASSET", "IPS", "MAC", "VENDOR", "MODEL / FIRMWARE", "CLASS", "PROTOCOLS (ROLES)"};
-    private static final int[] MAX = {39, 31, 17, 28, 36, 23, 60};
+    private static final String[] HEAD = {"ASSET", "NAME", "IPS", "MAC", "VENDOR", "MODEL / FIRMWARE", "CLASS", "PROTOCOLS (ROLES)"};
+    private static final int[] MAX = {39, 24, 31, 17, 28, 36, 23, 60};
 
     private InventoryTable() {}
 
@@ -25,7 +25,7 @@ public final class InventoryTable {
             StringBuilder pr = new StringBuilder();
             roles.forEach((p, r) -> pr.append(pr.length() > 0 ? ", " : "").append(p).append(" (").append(String.join("/", r)).append(')'));
             String mf = join(a.model(), a.firmware());
-            rows.add(new String[] {a.id(), String.join(" ", a.ips()), a.macs().isEmpty() ? "" : a.macs().get(0) + (a.macs().size() > 1 ? "+" : ""),
+            rows.add(new String[] {a.id(), n(a.name()), String.join(" ", a.ips()), a.macs().isEmpty() ? "" : a.macs().get(0) + (a.macs().size() > 1 ? "+" : ""),
                     n(a.vendor()), mf, a.deviceClass(), pr.toString()});
         }
         int[] w = new int[HEAD.length];
