@@ -38,9 +38,17 @@ public final class CaptureAnalyzer {
         public final java.util.Map<String, Long> malformedByProtocol = new java.util.TreeMap<>();
     }
 
+    private final java.util.Set<String> skipped;
+
     public CaptureAnalyzer(InventoryBuilder inventory, FlowTable.Limits limits) {
+        this(inventory, limits, java.util.Set.of());
+    }
+
+    /** {@code skipped}: protocol names not to decode (their flows count as plain tcp/udp), for cost comparisons. */
+    public CaptureAnalyzer(InventoryBuilder inventory, FlowTable.Limits limits, java.util.Set<String> skipped) {
         this.inventory = inventory;
         this.limits = limits;
+        this.skipped = skipped;
     }
 
     public Totals totals() {
@@ -55,7 +63,9 @@ public final class CaptureAnalyzer {
         // the file's hash is computed on another core while this one decodes (SHA-256 would cost a third of the time)
         CompletableFuture<String> sha = CompletableFuture.supplyAsync(() -> sha256(file));
         long started = System.nanoTime();
-        Pipeline pipeline = new Pipeline(inventory, Protocols.ipProtocols(), Protocols.etherTypeProtocols(), limits);
+        Pipeline pipeline = new Pipeline(inventory,
+                Protocols.ipProtocols().stream().filter(p -> !skipped.contains(p.name())).toList(),
+                Protocols.etherTypeProtocols().stream().filter(p -> !skipped.contains(p.name())).toList(), limits);
         List<String> warnings = new ArrayList<>();
         long first = Long.MAX_VALUE, last = Long.MIN_VALUE, packets = 0;
         String name = file.getFileName().toString();

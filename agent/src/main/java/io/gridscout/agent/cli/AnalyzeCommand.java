@@ -53,13 +53,16 @@ public final class AnalyzeCommand implements Callable<Integer> {
     @Option(names = "--max-flows", paramLabel = "N", description = "flow table cap (default ${DEFAULT-VALUE})", defaultValue = "100000")
     int maxFlows;
 
+    @Option(names = "--skip-protocol", paramLabel = "NAME", description = "do not decode this protocol (repeatable), e.g. to measure a decoder's cost")
+    List<String> skipProtocols = new java.util.ArrayList<>();
+
     @Override
     public Integer call() {
         PrintStream out = System.out;
         InventoryBuilder builder = new InventoryBuilder();
         FlowTable.Limits d = FlowTable.Limits.defaults();
         CaptureAnalyzer analyzer = new CaptureAnalyzer(builder, new FlowTable.Limits(Math.max(16, maxFlows), d.idleTimeoutNanos(),
-                d.tcpBufferBytes(), d.detectAttempts()));
+                d.tcpBufferBytes(), d.detectAttempts()), java.util.Set.copyOf(skipProtocols));
         boolean partial = false;
         for (Path file : captures) {
             try {
