@@ -69,6 +69,12 @@ public final class CaptureReplay {
     /** Replays every TCP stream on {@code port} into its own decoder; returns the sessions in stream order. */
     public static List<RecordingSession> replay(String capture, int port, String protocol,
                                                 Function<Session, ProtocolDecoder> factory) throws Exception {
+        return replay(capture, port, protocol, factory, Integer.MAX_VALUE);
+    }
+
+    /** As {@link #replay(String, int, String, Function)}, cutting every segment into pieces of at most {@code chunk} bytes. */
+    public static List<RecordingSession> replay(String capture, int port, String protocol,
+                                                Function<Session, ProtocolDecoder> factory, int chunk) throws Exception {
         Map<Integer, RecordingSession> sessions = new LinkedHashMap<>();
         Map<Integer, ProtocolDecoder> decoders = new LinkedHashMap<>();
         for (Segment s : segments(pcap(capture), port)) {
@@ -76,7 +82,8 @@ public final class CaptureReplay {
                     new Endpoint(-1, IpAddr.parse(s.srcIp()), s.srcPort()), new Endpoint(-1, IpAddr.parse(s.dstIp()), s.dstPort())));
             ProtocolDecoder d = decoders.computeIfAbsent(s.stream(), k -> factory.apply(rs));
             int side = rs.endpoint(0).ip().equals(IpAddr.parse(s.srcIp())) && rs.endpoint(0).port() == s.srcPort() ? 0 : 1;
-            d.onData(side, s.payload(), 0, s.payload().length, s.timeNanos());
+            byte[] p = s.payload();
+            for (int o = 0; o < p.length; o += chunk) d.onData(side, p, o, Math.min(chunk, p.length - o), s.timeNanos());
         }
         for (ProtocolDecoder d : decoders.values()) d.onClose(0);
         return new ArrayList<>(sessions.values());
