@@ -22,6 +22,7 @@ public final class MmsDecoder implements TsduHandler {
     private final IsoContext ctx;
     private final Session session;
     private final Ber ber = new Ber();
+    private final NamePlateReads namePlate;
     private final boolean[] identified = new boolean[2];
     private boolean nameSent;
     /** Recent GetNameList requests: invokeID and object class, so responses can be told apart (domains vs variables). */
@@ -35,6 +36,7 @@ public final class MmsDecoder implements TsduHandler {
     public MmsDecoder(IsoContext ctx) {
         this.ctx = ctx;
         this.session = ctx.session();
+        this.namePlate = new NamePlateReads(session);
         java.util.Arrays.fill(pendingInvoke, -1);
     }
 
@@ -224,10 +226,12 @@ public final class MmsDecoder implements TsduHandler {
             }
             session.operation(service, name, MmsServices.kind(service));
             if (service == MmsServices.GET_NAME_LIST) nameListRequest(b, ber.valueOff, ber.end(), invoke);
+            else if (service == MmsServices.READ) namePlate.request(b, ber.valueOff, ber.end(), invoke);
         } else {
             ctx.learnServer(side);
             if (service == MmsServices.IDENTIFY) identify(side, b, ber.valueOff, ber.end(), t);
             else if (service == MmsServices.GET_NAME_LIST) nameListResponse(side, b, ber.valueOff, ber.end(), invoke, t);
+            else if (service == MmsServices.READ) namePlate.response(side, b, ber.valueOff, ber.end(), invoke, t);
         }
     }
 

@@ -56,6 +56,28 @@ class MmsCaptureTest {
         assertThat(logicalDevices(facts)).containsExactly("PCC_REF615LD0");
         assertThat(facts).anyMatch(f -> f instanceof Fact.Identity i && i.name().equals("name")
                 && i.value().equals("PCC_REF615LD0") && i.endpoint().port() == 102);
+        // whole-structure reads of LLN0$DC$NamPlt (frames 29/30) and LPHD1$DC$PhyNam (31/32), see the peer MANIFEST
+        assertThat(facts).filteredOn(f -> f instanceof Fact.Identity i && i.source().startsWith("mms.")
+                        && !i.source().equals("mms.getNameList"))
+                .map(f -> ((Fact.Identity) f).endpoint() + " " + ((Fact.Identity) f).source() + " "
+                        + ((Fact.Identity) f).name() + "=" + ((Fact.Identity) f).value())
+                .containsExactlyInAnyOrder("127.0.0.9:102 mms.NamPlt vendor=ABB", "127.0.0.9:102 mms.NamPlt firmware=5.0.2",
+                        "127.0.0.9:102 mms.PhyNam vendor=ABB", "127.0.0.9:102 mms.PhyNam hardware=G",
+                        "127.0.0.9:102 mms.PhyNam firmware=5.0 FP1", "127.0.0.9:102 mms.PhyNam serial=1VHR91234567",
+                        "127.0.0.9:102 mms.PhyNam model=REF615",
+                        "127.0.0.9:102 mms.PhyNam location=PV park 07, 20 kV switchgear, bay Q01");
+    }
+
+    @Test
+    void libiec61850NamePlateAttributeReads() throws Exception {
+        List<Fact> facts = CaptureReplay.allFacts(CaptureReplay.replay("mms-peer-libiec61850-identify-siprotec.pcap", 102,
+                "iso-tsap", IsoOnTcpDecoder::new));
+        assertThat(facts).filteredOn(f -> f instanceof Fact.Identity i && (i.source().equals("mms.NamPlt") || i.source().equals("mms.PhyNam")))
+                .map(f -> ((Fact.Identity) f).source() + " " + ((Fact.Identity) f).name() + "=" + ((Fact.Identity) f).value())
+                .containsExactlyInAnyOrder("mms.NamPlt vendor=Siemens", "mms.NamPlt firmware=V09.40.04",
+                        "mms.NamPlt configRev=PVP07_Q02 2024-05-21 v3", "mms.PhyNam vendor=Siemens", "mms.PhyNam hardware=HW 03",
+                        "mms.PhyNam firmware=V09.40.04", "mms.PhyNam serial=BF2305123456", "mms.PhyNam model=7SJ82",
+                        "mms.PhyNam location=PV park 07, 20 kV switchgear, bay Q02");
     }
 
     private static List<String> logicalDevices(List<Fact> facts) {
