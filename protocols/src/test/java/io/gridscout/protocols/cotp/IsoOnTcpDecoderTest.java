@@ -1,0 +1,118 @@
+package io.gridscout.protocols.cotp;
+
+import io.gridscout.protocols.fact.Fact;
+import io.gridscout.protocols.fact.Transport;
+import io.gridscout.protocols.flow.RecordingSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.HexFormat;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class IsoOnTcpDecoderTest {
+    private static final IsoOnTcpSpec SPEC = new IsoOnTcpSpec();
+
+    private static byte[] hex(String s) {
+        return HexFormat.of().parseHex(s);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"mms-peer-libiec61850-identify-siprotec.pcap", "mms-iti-8d7c7db0-9804-012b-b2a6-0016cb8cea27.pcap",
+            "s7comm-cisagov-s7ident.pcap", "s7comm-iti-s7comm_reading_plc_status.pcap"})
+    void byteAtATimeGivesTheSameFacts(String capture) throws Exception {
+        List<Fact> whole = CaptureReplay.allFacts(CaptureReplay.replay(capture, 102, "iso-tsap", IsoOnTcpDecoder::new));
+        List<Fact> bytes = CaptureReplay.allFacts(CaptureReplay.replay(capture, 102, "iso-tsap", IsoOnTcpDecoder::new, 1));
+        assertThat(strip(bytes)).isEqualTo(strip(whole));
+        assertThat(whole).isNotEmpty();
+    }
+
+    private static List<String> strip(List<Fact> facts) {
+        return facts.stream().map(Object::toString).toList();
+    }
+
+    @Test
+    void specMatchesConnectionRequestAndData() {
+        // COTP CR of the libiec61850 capture (frame 4) and an S7 setup-communication DT (cisagov frame 8)
+        byte[] cr = hex("0300001611e00000000100c0010dc2020001c1020001");
+        byte[] s7 = hex("0300001902f08032010000000000080000f0000001000101e0");
+        assertThat(SPEC.matches(cr, 0, cr.length, true, Transport.TCP)).isTrue();
+        assertThat(SPEC.matches(cr, 0, cr.length, false, Transport.TCP)).isTrue();
+        assertThat(SPEC.matches(s7, 0, s7.length, false, Transport.TCP)).isTrue();
+        assertThat(SPEC.matches(s7, 0, s7.length, false, Transport.UDP)).isFalse();
+        // truncated or foreign payloads
+        assertThat(SPEC.matches(s7, 0, 10, false, Transport.TCP)).isFalse();
+        byte[] http = "GET / HTTP/1.1\r\n\r\n".getBytes();
+        assertThat(SPEC.matches(http, 0, http.length, true, Transport.TCP)).isFalse();
+        byte[] badLi = hex("0300001611ff0000000100c0010dc2020001c1020001");
+        assertThat(SPEC.matches(badLi, 0, badLi.length, true, Transport.TCP)).isFalse();
+    }
+
+    @Test
+    void s7PlusIsCountedAndRolesComeFromCotp() {
+        RecordingSession s = RecordingSession.tcp("iso-tsap", 102);
+        IsoOnTcpDecoder d = new IsoOnTcpDecoder(s);
+        d.onData(0, hex("0300001611e00000000100c0010ac1020600c2020600"), 0, 22, 1);
+        d.onData(1, hex("0300001611d00001000100c0010ac1020600c2020600"), 0, 22, 2);
+        // S7comm-plus V1 connect request header: 72 01 <len> ... (only the protocol id and version are used)
+        byte[] plus = hex("0300001702f080720100083100000000000000000072010000");
+        plus[3] = (byte) plus.length;
+        d.onData(0, plus, 0, plus.length, 3);
+        assertThat(s.details).containsEntry("s7commPlus=V1", 1L);
+        assertThat(s.factsOf(Fact.Service.class)).extracting(f -> f.protocol() + " " + f.role() + " " + f.endpoint().port())
+                .containsExactlyInAnyOrder("s7comm-plus client 40000", "s7comm-plus server 102");
+        assertThat(s.malformed).isEmpty();
+    }
+
+    @Test
+    void segmentedTsduIsReassembledAndOversizeIsDropped() {
+        RecordingSession s = RecordingSession.tcp("iso-tsap", 102);
+        IsoOnTcpDecoder d = new IsoOnTcpDecoder(s);
+        // S7 job "PLC stop" (function 0x29) split over two DT TPDUs: the first without EOT
+        byte[] job = hex("32010000000100100000" + "29000000000009505f50524f4752414d");
+        byte[] a = tpktDt(job, 0, 7, false), b = tpktDt(job, 7, job.length - 7, true);
+        d.onData(0, a, 0, a.length, 1);
+        d.onData(0, b, 0, b.length, 2);
+        assertThat(s.operations).containsEntry("41 PLC_STOP control", 1L);
+        // a TSDU longer than the cap is counted, not kept
+        byte[] big = new byte[4000];
+        for (int i = 0; i < 6; i++) {
+            byte[] seg = tpktDt(big, 0, big.length, false);
+            d.onData(0, seg, 0, seg.length, 3);
+        }
+        byte[] end = tpktDt(job, 0, job.length, true);
+        d.onData(0, end, 0, end.length, 4);
+        assertThat(s.details).containsEntry("cotp=tsdu too large", 1L);
+        assertThat(d.tsduDropped()).isEqualTo(1);
+        // after the dropped TSDU, the next one decodes again
+        d.onData(0, end, 0, end.length, 5);
+        assertThat(s.operations).containsEntry("41 PLC_STOP control", 2L);
+    }
+
+    @Test
+    void garbageResynchronisesOnTheNextTpkt() {
+        RecordingSession s = RecordingSession.tcp("iso-tsap", 102);
+        IsoOnTcpDecoder d = new IsoOnTcpDecoder(s);
+        byte[] junk = hex("ffeeddcc0102");
+        d.onData(0, junk, 0, junk.length, 1);
+        byte[] job = hex("32010000000100100000" + "29000000000009505f50524f4752414d");
+        byte[] pdu = tpktDt(job, 0, job.length, true);
+        d.onData(0, pdu, 0, pdu.length, 2);
+        assertThat(s.malformed).containsExactly("tpkt bad version");
+        assertThat(s.operations).containsEntry("41 PLC_STOP control", 1L);
+    }
+
+    static byte[] tpktDt(byte[] data, int off, int len, boolean eot) {
+        byte[] out = new byte[7 + len];
+        out[0] = 3;
+        out[2] = (byte) (out.length >> 8);
+        out[3] = (byte) out.length;
+        out[4] = 2;
+        out[5] = (byte) 0xF0;
+        out[6] = (byte) (eot ? 0x80 : 0);
+        System.arraycopy(data, off, out, 7, len);
+        return out;
+    }
+}
