@@ -3,7 +3,9 @@ package io.gridscout.protocols;
 import io.gridscout.protocols.flow.EtherTypeProtocol;
 import io.gridscout.protocols.flow.ProtocolSpec;
 import io.gridscout.protocols.bacnet.BacnetSpec;
+import io.gridscout.protocols.cotp.IsoOnTcpSpec;
 import io.gridscout.protocols.dnp3.Dnp3Spec;
+import io.gridscout.protocols.iec104.Iec104Spec;
 import io.gridscout.protocols.enip.EnipSpec;
 import io.gridscout.protocols.goose.GooseProtocol;
 import io.gridscout.protocols.modbus.ModbusSpec;
@@ -25,6 +27,8 @@ public final class Protocols {
                 new ModbusSpec(),
                 new Dnp3Spec(),
                 new OpcUaSpec(),
+                new Iec104Spec(),
+                new IsoOnTcpSpec(),
                 new EnipSpec(),
                 new BacnetSpec(),
                 new SynphasorSpec());

@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class TruthTest {
     /** Protocols whose decoders have landed; a capture is compared for each of its protocols in this set. */
-    static final Set<String> DECODED = Set.of("modbus", "dnp3", "opcua", "goose", "enip", "bacnet", "synphasor");
+    static final Set<String> DECODED = Set.of("modbus", "iec104", "mms", "s7comm", "dnp3", "opcua", "goose", "enip", "bacnet", "synphasor");
 
     @TempDir
     static Path tmp;

@@ -75,6 +75,11 @@ public final class InventoryBuilder implements FactSink {
         else if (fact instanceof Fact.Malformed m) count("malformed." + m.protocol(), 1);
     }
 
+    /** Loopback and some tunnels carry 00:00:00:00:00:00: that names no device. */
+    private static long realMac(long mac) {
+        return mac == 0 ? Mac.NONE : mac;
+    }
+
     private void hostSeen(Fact.HostSeen h) {
         if (h.ip() == null) {
             if (h.mac() == Mac.NONE || Mac.isGroup(h.mac())) return;
@@ -178,6 +183,7 @@ public final class InventoryBuilder implements FactSink {
 
     private Host ipHost(IpAddr ip, long mac, long t, boolean industrial) {
         if (ip.isMulticastOrBroadcast()) return null;
+        mac = realMac(mac);
         Host h = ipHosts.get(ip);
         if (h == null) {
             if (!roomForHost(industrial)) return null;

@@ -22,6 +22,11 @@ public final class IsoContext {
         this.session = session;
     }
 
+    /** The upper protocol is known: conversation counters are filed under it. */
+    public void protocol(String name) {
+        session.protocol(name);
+    }
+
     public Session session() {
         return session;
     }

@@ -205,12 +205,15 @@ public final class IsoOnTcpDecoder implements ProtocolDecoder {
         int first = b[off] & 0xFF;
         if (first == 0x32) {
             if (s7 == null) s7 = new S7CommDecoder(ctx);
+            ctx.protocol("s7comm");
             s7.onTsdu(side, b, off, len, t);
         } else if (first == 0x72) {
             if (s7 == null) s7 = new S7CommDecoder(ctx);
+            ctx.protocol("s7comm-plus");
             s7.onPlus(side, b, off, len, t);
         } else {
             if (mms == null) mms = new MmsDecoder(ctx);
+            ctx.protocol("mms");
             mms.onTsdu(side, b, off, len, t);
         }
     }

@@ -84,8 +84,16 @@ public final class Flow implements Session {
         return proto == ipProto && sPort == bPort && dPort == aPort && sLo == bLo && dLo == aLo && sHi == bHi && dHi == aHi;
     }
 
+    private String protocolName;     // set by the decoder when it knows better than the spec (ISO-on-TCP)
+
     public String protocolOrTransport() {
+        if (protocolName != null) return protocolName;
         return spec != null ? spec.name() : transport.label();
+    }
+
+    @Override
+    public void protocol(String name) {
+        if (protocolName == null && name != null) protocolName = name;
     }
 
     public boolean isIndustrial() {

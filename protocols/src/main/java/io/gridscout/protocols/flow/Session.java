@@ -39,4 +39,10 @@ public interface Session {
 
     /** Name of the protocol this session was recognised as. */
     String protocol();
+
+    /**
+     * Names the protocol once the decoder knows it better than detection did (ISO-on-TCP carries MMS or S7comm;
+     * only the first data unit tells). Conversation counters are filed under this name. First call wins.
+     */
+    default void protocol(String name) {}
 }

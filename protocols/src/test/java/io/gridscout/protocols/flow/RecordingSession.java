@@ -46,7 +46,9 @@ public class RecordingSession implements Session {
     }
     @Override public void detail(String name, String value) { details.merge(name + "=" + value, 1L, Long::sum); }
     @Override public void malformed(int side, String reason) { malformed.add(reason); }
-    @Override public String protocol() { return protocol; }
+    public String namedProtocol;
+    @Override public String protocol() { return namedProtocol != null ? namedProtocol : protocol; }
+    @Override public void protocol(String name) { if (namedProtocol == null) namedProtocol = name; }
 
     public <T extends Fact> List<T> factsOf(Class<T> type) {
         List<T> out = new ArrayList<>();
