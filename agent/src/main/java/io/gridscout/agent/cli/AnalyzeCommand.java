@@ -65,6 +65,8 @@ public final class AnalyzeCommand implements Callable<Integer> {
                 d.tcpBufferBytes(), d.detectAttempts()), java.util.Set.copyOf(skipProtocols));
         boolean partial = false;
         for (Path file : captures) {
+            // a directory opens and then fails on read, which would pass for a damaged capture
+            if (Files.isDirectory(file)) return fail(file + ": is a directory, not a capture file", null);
             try {
                 long size = Files.size(file);
                 Inventory.CaptureSummary s;
@@ -122,7 +124,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
 
     private int fail(String message, Exception e) {
         System.err.println("gridscout: error: " + message);
-        if (debug) e.printStackTrace();
+        if (debug && e != null) e.printStackTrace();
         return 2;
     }
 
