@@ -36,6 +36,8 @@ public final class Flow implements Session {
     boolean serverFromHandshake;
     int state = DETECTING;
     int detectAttempts;
+    final byte[][] detectBuf = new byte[2][];   // first bytes of each direction while detecting
+    final int[] detectLen = new int[2];
     ProtocolSpec spec;
     ProtocolDecoder decoder;
     boolean[] heard = new boolean[2];

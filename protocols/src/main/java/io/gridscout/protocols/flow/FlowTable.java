@@ -141,8 +141,33 @@ public final class FlowTable {
         };
     }
 
+    private static final int DETECT_BUFFER = 512;
+
     private void deliver(Flow f, int side, byte[] buf, int off, int len, long t) {
-        if (f.state == Flow.DETECTING && !detect(f, buf, off, len)) return;
+        if (f.state == Flow.DETECTING) {
+            // headers are sometimes sent in a segment of their own (TPKT's 4 bytes, then COTP): detection looks
+            // at the first bytes of a direction joined up, up to a small bound
+            if (f.transport == io.gridscout.protocols.fact.Transport.TCP && (f.detectLen[side] > 0 || len < 64)) {
+                byte[] acc = f.detectBuf[side];
+                if (acc == null) acc = f.detectBuf[side] = new byte[DETECT_BUFFER];
+                int take = Math.min(len, DETECT_BUFFER - f.detectLen[side]);
+                System.arraycopy(buf, off, acc, f.detectLen[side], take);
+                f.detectLen[side] += take;
+                int n = f.detectLen[side];
+                if (n == DETECT_BUFFER || take < len) f.detectLen[side] = 0;   // give up joining, start afresh
+                if (!detect(f, acc, 0, n)) return;
+                f.detectBuf[0] = f.detectBuf[1] = null;
+                decode(f, side, acc, 0, n, t);
+                if (take < len) decode(f, side, buf, off + take, len - take, t);
+                return;
+            } else if (!detect(f, buf, off, len)) {
+                return;
+            }
+        }
+        decode(f, side, buf, off, len, t);
+    }
+
+    private void decode(Flow f, int side, byte[] buf, int off, int len, long t) {
         if (f.state != Flow.DECODING) return;
         try {
             f.decoder.onData(side, buf, off, len, t);
