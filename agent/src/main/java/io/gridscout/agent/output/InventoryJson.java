@@ -28,6 +28,7 @@ public final class InventoryJson {
             g.writeObjectFieldStart("generator");
             g.writeStringField("name", "gridscout");
             g.writeStringField("version", version);
+            g.writeStringField("macVendorRegistry", io.gridscout.mapping.oui.OuiRegistry.get().sourceDate());
             g.writeEndObject();
             g.writeArrayFieldStart("captures");
             for (Inventory.CaptureSummary c : inv.captures()) {
