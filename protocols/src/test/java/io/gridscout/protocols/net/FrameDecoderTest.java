@@ -206,6 +206,18 @@ class FrameDecoderTest {
         everyTruncationIsSafe(FrameDecoder.LINK_SLL2, sll2, 20 + 40);
     }
 
+    /** libpcap puts the VLAN tag back into cooked captures (tshark decodes it as 802.1Q): the IP inside must not be lost. */
+    @Test
+    void linuxCookedWithVlanTag() {
+        byte[] sll = concat(hex("0000 0001 0006 001122334455 0000"), vlan(0x8100, 100, 0x0800), IP4_TCP);
+        assertModbusTcp(decode(FrameDecoder.LINK_SLL, sll));
+        assertThat(v.vlanId).isEqualTo(100);
+        everyTruncationIsSafe(FrameDecoder.LINK_SLL, sll, 20 + 40);
+        byte[] sll2 = concat(hex("8100 0000 00000002 0001 00 06 001122334455 0000"), new byte[] {0, 100, 0x08, 0x00}, IP4_TCP);
+        assertModbusTcp(decode(FrameDecoder.LINK_SLL2, sll2));
+        assertThat(v.vlanId).isEqualTo(100);
+    }
+
     @Test
     void rawIpLinkTypes() {
         for (int link : new int[] {FrameDecoder.LINK_RAW, FrameDecoder.LINK_IPV4, FrameDecoder.LINK_RAW_BSD, FrameDecoder.LINK_RAW_OLD}) {
