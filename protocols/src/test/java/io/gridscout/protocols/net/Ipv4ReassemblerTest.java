@@ -110,4 +110,28 @@ class Ipv4ReassemblerTest {
         assertThat(r.inProgress()).isZero();
         assertThat(r.dropped()).isEqualTo(1);
     }
+
+    /** Bytes past the end the last fragment declared must not count toward completion: that left holes of zeros. */
+    @Test
+    void fragmentsBeyondTheDeclaredEndDoNotCompleteADatagramWithHoles() {
+        byte[] d = datagram();
+        byte[] longer = Arrays.copyOf(d, 64);
+        assertThat(add(10, d, 24, 40, false, 0)).isNull();            // last fragment: the datagram is 40 bytes
+        assertThat(add(10, longer, 40, 64, true, 0)).isNull();        // bogus: beyond the end, 24 bytes
+        assertThat(r.dropped()).isEqualTo(1);                          // inconsistent datagram given up
+        assertThat(r.inProgress()).isZero();
+        // the same the other way round: a last fragment that ends before data already received
+        assertThat(add(11, longer, 40, 64, true, 0)).isNull();
+        assertThat(add(11, d, 24, 40, false, 0)).isNull();
+        assertThat(r.dropped()).isEqualTo(2);
+        assertThat(r.inProgress()).isZero();
+    }
+
+    /** A non-last fragment must carry a multiple of 8 bytes; a ragged one must not leave unfilled bytes behind. */
+    @Test
+    void raggedMiddleFragmentDoesNotLeaveZeros() {
+        byte[] d = datagram();
+        assertThat(add(12, d, 0, 12, true, 0)).isNull();               // 12 bytes with MF: only 8 usable
+        assertThat(add(12, d, 8, 40, false, 0)).isEqualTo(d);
+    }
 }
