@@ -72,6 +72,10 @@ public final class TcpStream {
             gap(t, c);                 // give up on the hole, deliver what is queued
             skipToQueueHead(t, c);
         }
+        if (seq - nextSeq <= 0) {      // the skip reached this segment: deliver it now, do not queue stale bytes
+            segment(seq, buf, off, len, t, c);
+            return;
+        }
         enqueue(seq, buf, off, len);
     }
 

@@ -188,4 +188,26 @@ class TcpStreamTest {
             assertThat(o.bytes.toByteArray()).isEqualTo(stream);
         }
     }
+
+    /** After the cap gave up a hole, a segment that is now in order was queued instead of delivered and the stream stalled. */
+    @Test
+    void byteCapGivesUpTheHoleAndDeliveryResumes() {
+        TcpStream s = new TcpStream(16);
+        s.onSyn(1000);
+        send(s, 1000, 0, 4, out);
+        send(s, 1000, 10, 20, out);         // 10 queued
+        send(s, 1000, 20, 30, out);         // would make 20 > 16: give up on 4..10, then 20..30 is in order
+        assertThat(out.text()).isEqualTo("abcd|klmnopqrstuvwxyz0123");
+        assertThat(s.bufferedBytes()).isZero();
+        send(s, 1000, 30, 36, out);
+        assertThat(out.text()).isEqualTo("abcd|klmnopqrstuvwxyz0123456789");
+        assertThat(s.gaps()).isEqualTo(1);
+        // a segment overlapping what the skip delivered: only its new tail, never bytes twice
+        TcpStream t = new TcpStream(16);
+        Out o = new Out();
+        t.onSyn(1000);
+        send(t, 1000, 10, 20, o);
+        send(t, 1000, 5, 30, o);            // 25 bytes > cap: straight after a gap
+        assertThat(o.text()).isEqualTo("|" + new String(DATA, 5, 25));
+    }
 }
