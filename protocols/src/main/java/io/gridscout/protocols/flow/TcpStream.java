@@ -82,12 +82,15 @@ public final class TcpStream {
     /** The other direction acknowledged up to {@code ack}: bytes before it that we never saw are lost. */
     public void acknowledged(int ack, long t, Consumer c) {
         if (!started) return;
-        if (ack - nextSeq > 0 && ack - nextSeq < (1 << 30)) {
-            // only a loss if nothing queued covers it; queued segments before ack fill what they can
-            if (oooCount == 0 || oooSeq[0] - nextSeq > 0) {
-                gap(t, c);
+        // each hole before ack is lost; queued segments before ack were captured and are delivered between the gaps
+        while (ack - nextSeq > 0 && ack - nextSeq < (1 << 30)) {
+            gap(t, c);
+            if (oooCount > 0 && oooSeq[0] - ack < 0) {
+                skipToQueueHead(t, c);
+            } else {
                 nextSeq = ack;
                 drain(t, c);
+                return;
             }
         }
     }

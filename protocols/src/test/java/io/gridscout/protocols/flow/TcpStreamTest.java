@@ -210,4 +210,19 @@ class TcpStreamTest {
         send(t, 1000, 5, 30, o);            // 25 bytes > cap: straight after a gap
         assertThat(o.text()).isEqualTo("|" + new String(DATA, 5, 25));
     }
+
+    /** One segment missed by the capture, later ones queued, then the peer ACKs them all: the queued bytes were thrown away. */
+    @Test
+    void ackPastQueuedSegmentsDeliversThemAfterTheGap() {
+        TcpStream s = new TcpStream(1024);
+        s.onSyn(1000);
+        send(s, 1000, 0, 4, out);
+        send(s, 1000, 10, 20, out);         // 4..10 never captured
+        send(s, 1000, 25, 30, out);         // 20..25 never captured
+        s.acknowledged(1001 + 32, 0, out);  // 30..32 never captured either
+        assertThat(out.text()).isEqualTo("abcd|klmnopqrst|z0123|");
+        send(s, 1000, 32, 36, out);
+        assertThat(out.text()).isEqualTo("abcd|klmnopqrst|z0123|6789");
+        assertThat(s.bufferedBytes()).isZero();
+    }
 }
