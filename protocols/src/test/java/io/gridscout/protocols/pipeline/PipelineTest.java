@@ -82,6 +82,18 @@ class PipelineTest {
         assertThat(facts).anyMatch(f -> f instanceof Fact.Service s && s.protocol().equals("modbus") && s.role().equals("server") && s.endpoint().port() == 1502);
     }
 
+    /** Data on a SYN (TCP Fast Open) starts at seq + 1: its first byte was dropped as a retransmission. */
+    @Test
+    void dataOnSynIsDeliveredWhole() {
+        Pipeline p = pipeline();
+        feed(p, tcpFrame("10.0.0.1", 40030, "10.0.0.2", 502, 100, 0, SYN, REQ), SEC);
+        feed(p, tcpFrame("10.0.0.2", 502, "10.0.0.1", 40030, 5000, 101 + REQ.length, SYN | ACK, new byte[0]), SEC);
+        feed(p, tcpFrame("10.0.0.2", 502, "10.0.0.1", 40030, 5001, 101 + REQ.length, ACK | PSH, RSP), SEC);
+        p.finish();
+        assertThat(facts).noneMatch(f -> f instanceof Fact.Malformed);
+        assertThat(conversations()).singleElement().satisfies(c -> assertThat(c.operations()).hasSize(1));
+    }
+
     @Test
     void midStreamSessionServerFromProtocol() {
         Pipeline p = pipeline();
