@@ -78,7 +78,8 @@ public final class FlowTable {
             if (ackf) sink.accept(new Fact.Service(t, f.endpoints[side], "tcp", Transport.TCP, "server"));
         }
         if (f.state != Flow.IGNORED) {
-            if (v.payloadLen > 0) f.streams[side].segment(v.seq, v.buf, v.payloadOff, v.payloadLen, t, f.consumers[side]);
+            // a SYN takes one sequence number: data it carries (TCP Fast Open) starts after it
+            if (v.payloadLen > 0) f.streams[side].segment(syn ? v.seq + 1 : v.seq, v.buf, v.payloadOff, v.payloadLen, t, f.consumers[side]);
             if (ackf && f.streams[1 - side].started()) f.streams[1 - side].acknowledged(v.ack, t, f.consumers[1 - side]);
         }
         if ((flags & FrameView.RST) != 0) {

@@ -72,18 +72,25 @@ public final class TcpStream {
             gap(t, c);                 // give up on the hole, deliver what is queued
             skipToQueueHead(t, c);
         }
+        if (seq - nextSeq <= 0) {      // the skip reached this segment: deliver it now, do not queue stale bytes
+            segment(seq, buf, off, len, t, c);
+            return;
+        }
         enqueue(seq, buf, off, len);
     }
 
     /** The other direction acknowledged up to {@code ack}: bytes before it that we never saw are lost. */
     public void acknowledged(int ack, long t, Consumer c) {
         if (!started) return;
-        if (ack - nextSeq > 0 && ack - nextSeq < (1 << 30)) {
-            // only a loss if nothing queued covers it; queued segments before ack fill what they can
-            if (oooCount == 0 || oooSeq[0] - nextSeq > 0) {
-                gap(t, c);
+        // each hole before ack is lost; queued segments before ack were captured and are delivered between the gaps
+        while (ack - nextSeq > 0 && ack - nextSeq < (1 << 30)) {
+            gap(t, c);
+            if (oooCount > 0 && oooSeq[0] - ack < 0) {
+                skipToQueueHead(t, c);
+            } else {
                 nextSeq = ack;
                 drain(t, c);
+                return;
             }
         }
     }

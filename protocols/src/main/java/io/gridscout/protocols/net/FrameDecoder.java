@@ -25,13 +25,13 @@ public final class FrameDecoder {
                 if (len < 16) return malformed(v, "short SLL header");
                 int arphrd = u16(b, off + 2), alen = u16(b, off + 4);
                 if (arphrd == 1 && alen == 6) v.srcMac = Mac.read(b, off + 6);
-                return etherPayload(u16(b, off + 14), b, off + 16, end, v);
+                return cookedPayload(u16(b, off + 14), b, off + 16, end, v);
             }
             case LINK_SLL2: {
                 if (len < 20) return malformed(v, "short SLL2 header");
                 int arphrd = u16(b, off + 8), alen = b[off + 11] & 0xFF;
                 if (arphrd == 1 && alen == 6) v.srcMac = Mac.read(b, off + 12);
-                return etherPayload(u16(b, off), b, off + 20, end, v);
+                return cookedPayload(u16(b, off), b, off + 20, end, v);
             }
             case LINK_RAW: case LINK_RAW_BSD: case LINK_RAW_OLD: case LINK_IPV4: case LINK_IPV6:
                 if (len < 1) return malformed(v, "empty raw IP packet");
@@ -53,9 +53,8 @@ public final class FrameDecoder {
         if (end - off < 14) return malformed(v, "short Ethernet header");
         v.dstMac = Mac.read(b, off);
         v.srcMac = Mac.read(b, off + 6);
-        int p = off + 12;
-        int type = u16(b, p);
-        p += 2;
+        int p = off + 14;
+        int type = u16(b, off + 12);
         // 802.1Q, 802.1ad (QinQ) and the old 0x9100 tag; keep the innermost VLAN id
         for (int tags = 0; (type == 0x8100 || type == 0x88A8 || type == 0x9100) && tags < 4; tags++) {
             if (end - p < 4) return malformed(v, "short VLAN tag");
@@ -68,6 +67,17 @@ public final class FrameDecoder {
             v.l2PayloadOff = p;
             v.l2PayloadLen = Math.min(type, end - p);
             return v.kind = FrameView.L2;
+        }
+        return etherPayload(type, b, p, end, v);
+    }
+
+    /** Linux cooked headers: libpcap re-inserts the VLAN tag after the protocol field, so tags can follow here too. */
+    private static int cookedPayload(int type, byte[] b, int p, int end, FrameView v) {
+        for (int tags = 0; (type == 0x8100 || type == 0x88A8 || type == 0x9100) && tags < 4; tags++) {
+            if (end - p < 4) return malformed(v, "short VLAN tag");
+            v.vlanId = u16(b, p) & 0x0FFF;
+            type = u16(b, p + 2);
+            p += 4;
         }
         return etherPayload(type, b, p, end, v);
     }

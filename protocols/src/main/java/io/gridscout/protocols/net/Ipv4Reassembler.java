@@ -30,6 +30,7 @@ public final class Ipv4Reassembler {
         final long firstTime;
         int totalLen = -1;     // known when the last fragment arrived
         int received;          // bytes received (without overlaps)
+        int maxEnd;            // highest end offset received
         final long[] have = new long[(MAX_DATAGRAM + 63) / 64 / 8 + 1]; // bitmap in 8-byte units
 
         Partial(long t) {
@@ -56,12 +57,19 @@ public final class Ipv4Reassembler {
             partials.put(k, p);
         }
         int off = v.fragOffset, len = v.payloadLen;
-        if (off + len > MAX_DATAGRAM || len < 0) {
+        if (v.moreFragments) len &= ~7;     // only the last fragment may end off an 8-byte boundary (RFC 791)
+        int end = off + len;
+        // data past the declared end, or a last fragment that contradicts what arrived: inconsistent, give up
+        boolean bogus = end > MAX_DATAGRAM || len < 0
+                || (v.moreFragments ? p.totalLen >= 0 && end > p.totalLen
+                                    : (p.totalLen >= 0 && p.totalLen != end) || end < p.maxEnd);
+        if (bogus) {
             partials.remove(k);
             dropped++;
             return null;
         }
-        if (!v.moreFragments) p.totalLen = off + len;
+        if (!v.moreFragments) p.totalLen = end;
+        p.maxEnd = Math.max(p.maxEnd, end);
         // copy in 8-byte units not yet present
         for (int unit = off / 8, endUnit = (off + len + 7) / 8; unit < endUnit; unit++) {
             int word = unit >>> 6;
