@@ -41,7 +41,7 @@ public final class Flow implements Session {
     ProtocolSpec spec;
     ProtocolDecoder decoder;
     boolean[] heard = new boolean[2];
-    boolean finSeen0, finSeen1, closed;
+    boolean finSeen0, finSeen1, closed, hadPayload;
 
     long firstSeen, lastSeen, packets, bytes;
     long flushedPackets, flushedBytes;

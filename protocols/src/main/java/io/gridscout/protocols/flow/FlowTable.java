@@ -60,7 +60,8 @@ public final class FlowTable {
             side = 0;
         } else {
             side = f.matches(v.srcHi, v.srcLo, v.srcPort, v.dstHi, v.dstLo, v.dstPort, 6) ? 0 : 1;
-            if (syn && !ackf && f.closed) {        // port reuse: a new connection on the same 5-tuple
+            // port reuse: a new connection on the same 5-tuple (the old one's FIN/RST may not be in the capture)
+            if (syn && !ackf && (f.closed || f.hadPayload)) {
                 finish(f, t);
                 remove(f);
                 f = create(v, 6, t);
@@ -77,6 +78,7 @@ public final class FlowTable {
             f.streams[side].onSyn(v.seq);
             if (ackf) sink.accept(new Fact.Service(t, f.endpoints[side], "tcp", Transport.TCP, "server"));
         }
+        if (v.payloadLen > 0 && !syn) f.hadPayload = true;
         if (f.state != Flow.IGNORED) {
             // a SYN takes one sequence number: data it carries (TCP Fast Open) starts after it
             if (v.payloadLen > 0) f.streams[side].segment(syn ? v.seq + 1 : v.seq, v.buf, v.payloadOff, v.payloadLen, t, f.consumers[side]);

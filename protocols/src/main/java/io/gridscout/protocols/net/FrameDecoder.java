@@ -110,6 +110,7 @@ public final class FrameDecoder {
         if ((vihl >>> 4) != 4) return malformed(v, "bad IPv4 version");
         int ihl = (vihl & 0x0F) * 4;
         int total = u16(b, p + 2);
+        if (total == 0) total = end - p;     // captured with TCP segmentation offload: length presumed from the capture
         if (ihl < 20 || total < ihl || end - p < ihl) return malformed(v, "bad IPv4 header length");
         int ipEnd = Math.min(end, p + total);   // Ethernet padding is cut; a truncated capture keeps what it has
         v.ipVersion = 4;
