@@ -36,6 +36,7 @@ final class RuleParser {
         BufferedReader r = new BufferedReader(in);
         for (String line; (line = r.readLine()) != null; ) {
             p.lineNo++;
+            if (p.lineNo == 1 && line.startsWith("\uFEFF")) line = line.substring(1);   // editors on Windows add a BOM
             p.line(line);
         }
         p.finish();

@@ -82,6 +82,12 @@ class RuleParserTest {
     }
 
     @Test
+    void toleratesBomAndWindowsLineEnds() throws IOException {
+        List<Rule> rules = parse("\uFEFFrule a\r\nclass plc\r\nconfidence 0.5\r\nwhen service a/b\r\n");
+        assertThat(rules).extracting(Rule::id).containsExactly("a");
+    }
+
+    @Test
     void keywordBeforeFirstRule() {
         assertThatThrownBy(() -> parse("class plc\n")).isInstanceOf(RuleFileException.class)
                 .hasMessage("site.rules:1: 'class' before the first 'rule' line");
