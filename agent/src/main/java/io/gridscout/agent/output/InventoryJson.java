@@ -67,6 +67,8 @@ public final class InventoryJson {
         g.writeStringField("serial", a.serial());
         g.writeStringField("name", a.name());
         g.writeStringField("deviceClass", a.deviceClass());
+        g.writeNumberField("classConfidence", a.classConfidence());
+        strings(g, "classRules", a.classRules());
         g.writeArrayFieldStart("services");
         for (Inventory.Service s : a.services()) {
             g.writeStartObject();

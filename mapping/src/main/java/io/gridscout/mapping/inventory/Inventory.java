@@ -16,8 +16,13 @@ public record Inventory(List<CaptureSummary> captures, List<Asset> assets, List<
     /** One input capture: file name, content hash, packet count, time window, warnings (damage, caps hit). */
     public record CaptureSummary(String file, String sha256, long packets, long start, long end, List<String> warnings) {}
 
+    /**
+     * One device. {@code deviceClass} is the winning class of the rule-based classifier, {@code classConfidence}
+     * its combined confidence and {@code classRules} the ids of the rules that voted for it (the evidence).
+     */
     public record Asset(String id, List<String> macs, List<String> ips, String vendor, String model, String firmware,
-                        String serial, String name, String deviceClass, List<Service> services,
+                        String serial, String name, String deviceClass, double classConfidence, List<String> classRules,
+                        List<Service> services,
                         List<Attribute> attributes, long firstSeen, long lastSeen) {}
 
     /**

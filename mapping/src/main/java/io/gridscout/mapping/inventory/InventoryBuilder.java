@@ -1,5 +1,7 @@
 package io.gridscout.mapping.inventory;
 
+import io.gridscout.mapping.classify.Classification;
+import io.gridscout.mapping.classify.Classifier;
 import io.gridscout.mapping.oui.OuiRegistry;
 import io.gridscout.protocols.fact.Confidence;
 import io.gridscout.protocols.fact.Endpoint;
@@ -45,14 +47,20 @@ public final class InventoryBuilder implements FactSink {
     private final Map<CommKey, Comm> comms = new HashMap<>();
     private final List<Inventory.CaptureSummary> captures = new ArrayList<>();
     private final Map<String, Long> counters = new TreeMap<>();
-    private final DeviceClassifier classifier = new DeviceClassifier();
+    private final Classifier classifier;
 
     public InventoryBuilder() {
         this(Limits.defaults());
     }
 
     public InventoryBuilder(Limits limits) {
+        this(limits, Classifier.builtIn());
+    }
+
+    /** With a classifier carrying operator rules ({@link Classifier#load}). */
+    public InventoryBuilder(Limits limits, Classifier classifier) {
         this.limits = limits;
+        this.classifier = classifier;
     }
 
     public void addCapture(Inventory.CaptureSummary c) {
@@ -290,11 +298,11 @@ public final class InventoryBuilder implements FactSink {
                 .thenComparing(c -> idOrder.get(c.server())).thenComparing(Inventory.Communication::protocol)
                 .thenComparing(Inventory.Communication::transport).thenComparingInt(Inventory.Communication::port));
 
+        List<Inventory.Asset> unclassified = new ArrayList<>(drafts.size());
+        for (AssetDraft d : drafts) unclassified.add(d.toRecord(Classification.UNKNOWN));
+        Map<String, Classification> classes = classifier.classifyAll(unclassified, communications);
         List<Inventory.Asset> assets = new ArrayList<>(drafts.size());
-        for (AssetDraft d : drafts) {
-            Inventory.Asset a = d.toRecord(null);
-            assets.add(d.toRecord(classifier.classify(a, communications)));
-        }
+        for (AssetDraft d : drafts) assets.add(d.toRecord(classes.get(d.id)));
         return new Inventory(List.copyOf(captures), assets, communications, new TreeMap<>(counters));
     }
 
@@ -512,7 +520,7 @@ public final class InventoryBuilder implements FactSink {
             return null;
         }
 
-        Inventory.Asset toRecord(String deviceClass) {
+        Inventory.Asset toRecord(Classification cls) {
             List<Inventory.Service> svc = new ArrayList<>();
             services.forEach((k, v) -> {
                 Map<String, List<Object>> details = new TreeMap<>();
@@ -527,7 +535,7 @@ public final class InventoryBuilder implements FactSink {
             if (vendor == null) vendor = best("macVendor");
             return new Inventory.Asset(id, List.copyOf(macs), List.copyOf(ips), vendor,
                     best("model", "productName", "productCode", "orderNumber"), best("firmware"), best("serial"), best("name"),
-                    deviceClass == null ? "unknown" : deviceClass, Collections.unmodifiableList(svc), List.copyOf(attrs), first, last);
+                    cls.deviceClass(), cls.confidence(), cls.rules(), Collections.unmodifiableList(svc), List.copyOf(attrs), first, last);
         }
     }
 }
