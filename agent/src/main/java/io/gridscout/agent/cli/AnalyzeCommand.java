@@ -56,10 +56,19 @@ public final class AnalyzeCommand implements Callable<Integer> {
     @Option(names = "--skip-protocol", paramLabel = "NAME", description = "do not decode this protocol (repeatable), e.g. to measure a decoder's cost")
     List<String> skipProtocols = new java.util.ArrayList<>();
 
+    @Option(names = "--rules", paramLabel = "FILE", description = "extra device classification rules (same format as the built-in rules.txt; same id replaces)")
+    Path rules;
+
     @Override
     public Integer call() {
         PrintStream out = System.out;
-        InventoryBuilder builder = new InventoryBuilder();
+        io.gridscout.mapping.classify.Classifier classifier;
+        try {
+            classifier = rules == null ? io.gridscout.mapping.classify.Classifier.builtIn() : io.gridscout.mapping.classify.Classifier.load(rules);
+        } catch (IOException | RuntimeException e) {
+            return fail("rules " + rules + ": " + e.getMessage(), e);
+        }
+        InventoryBuilder builder = new InventoryBuilder(InventoryBuilder.Limits.defaults(), classifier);
         FlowTable.Limits d = FlowTable.Limits.defaults();
         CaptureAnalyzer analyzer = new CaptureAnalyzer(builder, new FlowTable.Limits(Math.max(16, maxFlows), d.idleTimeoutNanos(),
                 d.tcpBufferBytes(), d.detectAttempts()), java.util.Set.copyOf(skipProtocols));
