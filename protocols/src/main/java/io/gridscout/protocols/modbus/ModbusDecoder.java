@@ -51,9 +51,11 @@ final class ModbusDecoder implements ProtocolDecoder {
     private final LongSet ranges = new LongSet(MAX_RANGES);
     private byte[][] meiValues;                              // last value per MEI object id, to report changes only
     private byte[] serverIdValue;
+    private final SunSpecTracker sunspec;
 
     ModbusDecoder(Session s) {
         this.s = s;
+        this.sunspec = new SunSpecTracker(s);
     }
 
     // ------------------------------------------------------------------ framing
@@ -125,6 +127,7 @@ final class ModbusDecoder implements ProtocolDecoder {
     @Override
     public void onClose(long t) {
         if (heldCount > 0) decideAndReplay(heldSide[0] == 0 ? 1 : 0, t);   // first sender was the client
+        sunspec.close(t);
     }
 
     // ------------------------------------------------------------------ direction
@@ -241,6 +244,7 @@ final class ModbusDecoder implements ProtocolDecoder {
                 default -> { }
             }
         }
+        if ((fc == 6 || fc == 16) && start >= 0) sunspec.write(unit, fc, start, qty, t);
         addPending(tid, fc, start, qty);
     }
 
@@ -306,6 +310,9 @@ final class ModbusDecoder implements ProtocolDecoder {
             if (pduLen >= 2) s.detail("exception", ModbusFunctions.EXCEPTIONS[b[pdu + 1] & 0xFF]);
             else s.malformed(side, "short exception response");
             return;
+        }
+        if ((base == 3 || base == 4) && pend >= 0 && pduLen >= 2) {
+            sunspec.registers(unit, pendStart[pend], pendQty[pend], b, pdu + 2, Math.min(b[pdu + 1] & 0xFF, pduLen - 2), t);
         }
         if (base == 43 && pduLen >= 2 && (b[pdu + 1] & 0xFF) == 14) deviceIdentification(side, server, b, pdu, pduLen, t);
         else if (base == 17) reportServerId(server, b, pdu, pduLen, t);
