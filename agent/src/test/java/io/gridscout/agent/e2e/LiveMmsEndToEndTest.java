@@ -168,6 +168,8 @@ class LiveMmsEndToEndTest {
         assertThat(Main.run("analyze", "--quiet", "--json", json.toString(), pcap.toString())).as("analyze exit code").isZero();
         JsonNode inv = new ObjectMapper().readTree(json.toFile());
         String dump = inv.toPrettyString();
+        assertThat(inv.get("counters").get("tcpGaps").asLong()).as("TCP gaps in a lossless loopback capture: %s", inv.get("counters")).isZero();
+        assertThat(inv.get("counters").get("malformedFrames").asLong()).as("malformed frames: %s", inv.get("counters")).isZero();
 
         JsonNode asset = null;
         for (JsonNode a : inv.get("assets")) if (a.get("id").asText().equals("127.0.0.1")) asset = a;
