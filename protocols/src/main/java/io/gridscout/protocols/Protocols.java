@@ -3,7 +3,11 @@ package io.gridscout.protocols;
 import io.gridscout.protocols.flow.EtherTypeProtocol;
 import io.gridscout.protocols.flow.ProtocolSpec;
 import io.gridscout.protocols.bacnet.BacnetSpec;
+import io.gridscout.protocols.cdp.CdpProtocol;
 import io.gridscout.protocols.cotp.IsoOnTcpSpec;
+import io.gridscout.protocols.dhcp.DhcpSpec;
+import io.gridscout.protocols.lldp.LldpProtocol;
+import io.gridscout.protocols.ntp.NtpSpec;
 import io.gridscout.protocols.dnp3.Dnp3Spec;
 import io.gridscout.protocols.iec104.Iec104Spec;
 import io.gridscout.protocols.enip.EnipSpec;
@@ -31,11 +35,13 @@ public final class Protocols {
                 new IsoOnTcpSpec(),
                 new EnipSpec(),
                 new BacnetSpec(),
-                new SynphasorSpec());
+                new SynphasorSpec(),
+                new DhcpSpec(),
+                new NtpSpec());
     }
 
     /** Protocols straight over Ethernet. */
     public static List<EtherTypeProtocol> etherTypeProtocols() {
-        return List.of(new GooseProtocol());
+        return List.of(new GooseProtocol(), new LldpProtocol(), new CdpProtocol());
     }
 }

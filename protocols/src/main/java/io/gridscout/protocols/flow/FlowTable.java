@@ -87,6 +87,7 @@ public final class FlowTable {
         if ((flags & FrameView.RST) != 0) {
             closeConnection(f, t);
         } else if ((flags & FrameView.FIN) != 0) {
+            f.streams[side].onFin(v.seq + v.payloadLen);
             if (side == 0) f.finSeen0 = true; else f.finSeen1 = true;
             if (f.finSeen0 && f.finSeen1) closeConnection(f, t);
         }

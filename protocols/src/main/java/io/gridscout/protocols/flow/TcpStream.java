@@ -24,6 +24,9 @@ public final class TcpStream {
     private int oooCount;
     private int oooBytes;
     private long gaps;
+    /** Sequence number of this direction's FIN, which takes one number but carries no byte; valid if finSeen. */
+    private int finSeq;
+    private boolean finSeen;
 
     public TcpStream(int maxBufferedBytes) {
         this.maxBufferedBytes = maxBufferedBytes;
@@ -32,7 +35,14 @@ public final class TcpStream {
     public void onSyn(int seq) {
         started = true;
         nextSeq = seq + 1;
+        finSeen = false;
         clearQueue();
+    }
+
+    /** The sender's FIN at {@code seq} (the segment's sequence number plus its payload length). */
+    public void onFin(int seq) {
+        finSeq = seq;
+        finSeen = true;
     }
 
     public boolean started() {
@@ -82,6 +92,8 @@ public final class TcpStream {
     /** The other direction acknowledged up to {@code ack}: bytes before it that we never saw are lost. */
     public void acknowledged(int ack, long t, Consumer c) {
         if (!started) return;
+        // the peer acknowledging our FIN counts one past the last byte: no byte is missing there
+        if (finSeen && ack == finSeq + 1) ack = finSeq;
         // each hole before ack is lost; queued segments before ack were captured and are delivered between the gaps
         while (ack - nextSeq > 0 && ack - nextSeq < (1 << 30)) {
             gap(t, c);

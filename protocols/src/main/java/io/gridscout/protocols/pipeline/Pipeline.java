@@ -105,9 +105,10 @@ public final class Pipeline {
         for (int i = 0; i < l2Protocols.length; i++) {
             if (l2Protocols[i].handles(et)) {
                 l2Decoders[i].onFrame(et, view.srcMac, view.dstMac, view.vlanId, view.buf, view.l2PayloadOff, view.l2PayloadLen, t);
-                return;
+                break;
             }
         }
+        // whatever the protocol, the sender was heard (switches' STP, PROFINET DCP, ...)
         long mac = view.srcMac;
         if (mac != Mac.NONE && !Mac.isGroup(mac) && l2Senders.add(mac)) {
             sink.accept(new Fact.HostSeen(t, mac, null, "ethernet"));
