@@ -61,8 +61,8 @@ import static org.assertj.core.api.Assertions.fail;
 /**
  * Two independent OPC UA stacks end to end on 127.0.0.1, each way round: an Eclipse Milo 1.1.2 server (in this JVM)
  * with a node-opcua 2.186.4 client, and a node-opcua server with a Milo client. Each run: GetEndpoints, an anonymous
- * session under policy None that reads BuildInfo (i=2260..2266) and writes once, then an anonymous
- * Basic256Sha256/SignAndEncrypt session. Captured with {@code tcpdump -i lo}, then analysed: the inventory must name
+ * session under policy None that reads BuildInfo (i=2260..2266) and writes once, then anonymous Basic256Sha256
+ * sessions, Sign (readable: signature trimmed) and SignAndEncrypt (only counted), reading one value each. Captured with {@code tcpdump -i lo}, then analysed: the inventory must name
  * both applications by URI, carry the server's build info, count the operations tshark sees, and show the secure
  * session as encrypted. node-opcua comes from npm ({@code .ci/run} installs it into ~/.cache/gridscout-node; the
  * system property gridscout.nodeModules or env GRIDSCOUT_NODE_MODULES point elsewhere); without it, node, tcpdump
@@ -118,6 +118,7 @@ class LiveOpcUaEndToEndTest {
             assertThat(node.process.exitValue()).as("node-opcua client exit code, output:%n%s", node.output).isZero();
             String out = node.output.toString();
             assertThat(out).as("node-opcua client output").contains("DONE", "RESULT secure Good:" + MILO_BUILD.get("model"),
+                    "RESULT signed Good:" + MILO_BUILD.get("vendor"),
                     "RESULT buildinfo Good:", MILO_BUILD.get("vendor"), "RESULT write Bad");
             stopCapture(tcpdump);
         } finally {
@@ -150,6 +151,7 @@ class LiveOpcUaEndToEndTest {
                 new CertificateValidator.InsecureCertificateValidator());
         Set<EndpointConfig> endpoints = Set.of(
                 endpoint(port, cert, SecurityPolicy.None, MessageSecurityMode.None),
+                endpoint(port, cert, SecurityPolicy.Basic256Sha256, MessageSecurityMode.Sign),
                 endpoint(port, cert, SecurityPolicy.Basic256Sha256, MessageSecurityMode.SignAndEncrypt));
         BuildInfo build = new BuildInfo(MILO_PRODUCT_URI, MILO_BUILD.get("vendor"), MILO_BUILD.get("model"),
                 MILO_BUILD.get("firmware"), MILO_BUILD.get("buildNumber"), new DateTime(Instant.parse(MILO_BUILD.get("buildDate"))));
@@ -206,6 +208,14 @@ class LiveOpcUaEndToEndTest {
                 assertThat(written.get(0).isGood()).as("write status %s", written.get(0)).isTrue();
             } finally {
                 plain.disconnect();
+            }
+            OpcUaClient signed = miloClient(url, kp, cert, SecurityPolicy.Basic256Sha256, MessageSecurityMode.Sign);
+            signed.connect();
+            try {
+                assertThat(signed.readValue(0, TimestampsToReturn.Both, new NodeId(0, 2263)).getValue().getValue())
+                        .isEqualTo(NODE_BUILD.get("vendor"));
+            } finally {
+                signed.disconnect();
             }
             OpcUaClient secure = miloClient(url, kp, cert, SecurityPolicy.Basic256Sha256, MessageSecurityMode.SignAndEncrypt);
             secure.connect();
@@ -282,9 +292,9 @@ class LiveOpcUaEndToEndTest {
         assertThat(service).as("opcua server service in %s", asset.get("services")).isNotNull();
         assertThat(service.get("port").asInt()).isEqualTo(port);
         assertThat(texts(service.get("securityPolicies"))).as("securityPolicies of %s", service).contains(NONE, BASIC256SHA256);
-        assertThat(texts(service.get("securityModes"))).as("securityModes of %s", service).contains("None", "SignAndEncrypt");
+        assertThat(texts(service.get("securityModes"))).as("securityModes of %s", service).containsExactlyInAnyOrder("None", "Sign", "SignAndEncrypt");
         assertThat(texts(service.get("offeredEndpoints"))).as("offeredEndpoints of %s", service)
-                .contains("None None", "SignAndEncrypt Basic256Sha256");
+                .contains("None None", "Sign Basic256Sha256", "SignAndEncrypt Basic256Sha256");
         assertThat(texts(service.get("userTokenTypesUsed"))).as("userTokenTypesUsed of %s", service).containsExactly("anonymous");
 
         JsonNode comm = null;
@@ -299,7 +309,10 @@ class LiveOpcUaEndToEndTest {
         Map<Integer, Long> operations = new TreeMap<>();
         for (JsonNode o : comm.get("operations")) operations.put(o.get("code").asInt(), o.get("count").asLong());
         assertThat(operations).as("operations of %s", comm).containsKeys(GET_ENDPOINTS, CREATE_SESSION, ACTIVATE_SESSION, READ, WRITE);
-        assertThat(operations.get(WRITE)).as("Write requests (the secure session does not write)").isEqualTo(1L);
+        assertThat(operations.get(WRITE)).as("Write requests (the secure sessions do not write)").isEqualTo(1L);
+        // two sessions are readable (None and Sign): each creates and activates one; the encrypted one stays hidden
+        assertThat(operations.get(CREATE_SESSION)).as("CreateSession requests seen in %s", comm).isEqualTo(2L);
+        assertThat(operations.get(ACTIVATE_SESSION)).as("ActivateSession requests seen in %s", comm).isGreaterThanOrEqualTo(2L);
 
         // tshark, told the port is OPC UA, counts the plain requests by their type NodeId
         String fields = LiveModbusEndToEndTest.run(60, "tshark", "-r", pcap.toString(), "-d", "tcp.port==" + port + ",opcua",

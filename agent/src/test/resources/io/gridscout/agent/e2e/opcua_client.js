@@ -1,6 +1,6 @@
 // node-opcua client for LiveOpcUaEndToEndTest: args ENDPOINT_URL PKI_DIR APPLICATION_URI WRITE_NODE_ID.
-// GetEndpoints, an anonymous session under policy None reading BuildInfo (i=2260..2266) and writing once, then an
-// anonymous Basic256Sha256/SignAndEncrypt session. Prints RESULT lines and DONE; accepts the server certificate.
+// GetEndpoints, an anonymous session under policy None reading BuildInfo (i=2260..2266) and writing once, then
+// anonymous Basic256Sha256 sessions, Sign and SignAndEncrypt, each reading one BuildInfo value. Prints RESULT lines and DONE; accepts the server certificate.
 const { OPCUAClient, OPCUACertificateManager, AttributeIds, DataType, MessageSecurityMode, SecurityPolicy } = require("node-opcua");
 const [url, pki, applicationUri, writeNode] = process.argv.slice(2);
 (async () => {
@@ -21,6 +21,14 @@ const [url, pki, applicationUri, writeNode] = process.argv.slice(2);
   console.log("RESULT write " + written.name);
   await session.close();
   await plain.disconnect();
+
+  const signed = OPCUAClient.create({ ...options, securityMode: MessageSecurityMode.Sign, securityPolicy: SecurityPolicy.Basic256Sha256 });
+  await signed.connect(url);
+  const s1 = await signed.createSession();
+  const vendor = await s1.read({ nodeId: "ns=0;i=2263", attributeId: AttributeIds.Value });
+  console.log("RESULT signed " + vendor.statusCode.name + ":" + vendor.value.value);
+  await s1.close();
+  await signed.disconnect();
 
   const secure = OPCUAClient.create({ ...options, securityMode: MessageSecurityMode.SignAndEncrypt, securityPolicy: SecurityPolicy.Basic256Sha256 });
   await secure.connect(url);

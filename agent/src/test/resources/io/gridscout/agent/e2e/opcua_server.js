@@ -1,4 +1,4 @@
-// node-opcua server for LiveOpcUaEndToEndTest: args PORT PKI_DIR. Offers None and Basic256Sha256/SignAndEncrypt,
+// node-opcua server for LiveOpcUaEndToEndTest: args PORT PKI_DIR. Offers None and Basic256Sha256 Sign/SignAndEncrypt,
 // anonymous login, a set BuildInfo and one writable variable; accepts unknown client certificates (test only).
 const { OPCUAServer, OPCUACertificateManager, Variant, DataType, SecurityPolicy, MessageSecurityMode } = require("node-opcua");
 (async () => {
@@ -7,7 +7,7 @@ const { OPCUAServer, OPCUACertificateManager, Variant, DataType, SecurityPolicy,
     port: +process.argv[2], host: "127.0.0.1", hostname: "127.0.0.1", resourcePath: "/UA/GridscoutE2E",
     serverCertificateManager,
     securityPolicies: [SecurityPolicy.None, SecurityPolicy.Basic256Sha256],
-    securityModes: [MessageSecurityMode.None, MessageSecurityMode.SignAndEncrypt],
+    securityModes: [MessageSecurityMode.None, MessageSecurityMode.Sign, MessageSecurityMode.SignAndEncrypt],
     allowAnonymous: true,
     serverInfo: { applicationUri: "urn:gridscout:e2e:node-opcua-server", productUri: "urn:gridscout:e2e:node-opcua-product",
       applicationName: { text: "gridscout-e2e-node-opcua-server", locale: "en" } },
