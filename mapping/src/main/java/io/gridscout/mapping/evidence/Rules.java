@@ -245,7 +245,9 @@ public final class Rules {
             for (Inventory.Communication c : ctx.inventory.communications()) {
                 if (!EvidenceContext.INDUSTRIAL.contains(c.protocol()) || encrypted(c)) continue;
                 SiteContext.Zone zc = ctx.zone(c.client()), zs = ctx.zone(c.server());
-                boolean external = (zc != null && zc.kind().equals(SiteContext.EXTERNAL)) || (zs != null && zs.kind().equals(SiteContext.EXTERNAL));
+                boolean ec = zc != null && zc.kind().equals(SiteContext.EXTERNAL), es = zs != null && zs.kind().equals(SiteContext.EXTERNAL);
+                // without declared zones, two public ends are most likely a plant numbered from public space, not the internet
+                boolean external = ctx.site.hasZones() ? ec || es : ec != es;
                 checked++;
                 if (external) {
                     out.add(id(), Status.NONCONFORMITY, "Cleartext " + c.protocol() + " between " + c.client() + " and an external address (" + c.server() + ")",

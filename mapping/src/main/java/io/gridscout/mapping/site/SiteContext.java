@@ -36,7 +36,7 @@ public record SiteContext(String name, List<Zone> zones, List<Cidr> writers, Lis
 
     public record Zone(String name, String kind, List<Cidr> cidrs) {
         public Zone {
-            if (!KINDS.contains(kind)) throw new IllegalArgumentException("zone " + name + ": unknown kind '" + kind + "' (one of " + KINDS + ")");
+            if (!KINDS.contains(kind)) throw new IllegalArgumentException("zone " + name + ": unknown kind '" + kind + "' (one of " + new java.util.TreeSet<>(KINDS) + ")");
             cidrs = List.copyOf(cidrs);
         }
 
