@@ -24,7 +24,7 @@ import java.util.TreeMap;
  * parses as XML so the PDF renderer can read it. Every string that came off the wire goes through {@link #esc}.
  */
 public final class ReportHtml {
-    static final int MAX_TOPOLOGY_ASSETS_PER_GROUP = 40, MAX_TOPOLOGY_FLOWS = 400;
+    static final int MAX_TOPOLOGY_ASSETS_PER_GROUP = 40, MAX_TOPOLOGY_FLOWS = 400, MAX_FINDINGS_PER_CONTROL = 25;
 
     private ReportHtml() {}
 
@@ -113,7 +113,12 @@ public final class ReportHtml {
                 List<Finding> fs = r.findingsFor(c.id());
                 if (!fs.isEmpty()) {
                     h.append("<ul>");
+                    int shown = 0;
                     for (Finding f : fs) {
+                        if (++shown > MAX_FINDINGS_PER_CONTROL) {
+                            h.append("<li>+").append(fs.size() - MAX_FINDINGS_PER_CONTROL).append(" more (all are in findings.json)</li>");
+                            break;
+                        }
                         h.append("<li><b>").append(esc(f.ruleId())).append("</b> <span class=\"").append(esc(f.status().word)).append("\">")
                                 .append(esc(f.status().word)).append("</span> [").append(esc(f.severity())).append("] ").append(esc(f.summary()))
                                 .append(" <i>(").append(esc(f.basis())).append("; ").append(esc(time(f.firstSeen()))).append(" to ")

@@ -186,6 +186,19 @@ class EvidencePackTest {
     }
 
     @Test
+    void reportCommandAndThe2017Edition() throws Exception {
+        Path dir = tmp.resolve("r2017");
+        String c = pcap("opcua-cisagov-open62541_discover_getendpoints_discover_urls.pcap");
+        assertThat(Main.run("report", "--standard", "27019:2017", "--report", dir.toString(), c)).isZero();
+        JsonNode p = JSON.readTree(dir.resolve("findings.json").toFile());
+        assertThat(p.path("standard").asText()).isEqualTo("27019:2017");
+        assertThat(JSON.convertValue(findings(p, "ER-08").get(0).path("controls"), List.class)).contains("A.10.1.1", "13.1.4");
+        assertThat(p.path("controls").get(0).path("id").asText()).isEqualTo("A.5.1.1");
+        assertThat(Files.readString(dir.resolve("report.html"))).contains("ISO/IEC 27019:2017").contains("not-assessable");
+        assertThat(Main.run("report", c)).isEqualTo(2);
+    }
+
+    @Test
     void controlsCommandListsHowEachControlIsEvidenced() throws Exception {
         assertThat(controls("--standard", "27019:2024")).anyMatch(l -> l.startsWith("8.24\t") && l.contains("ER-08"))
                 .anyMatch(l -> l.startsWith("7.15\t") && l.contains("not-assessable"));

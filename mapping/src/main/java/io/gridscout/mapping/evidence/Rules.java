@@ -249,8 +249,12 @@ public final class Rules {
                 // without declared zones, two public ends are most likely a plant numbered from public space, not the internet
                 boolean external = ctx.site.hasZones() ? ec || es : ec != es;
                 checked++;
-                if (external) {
-                    out.add(id(), Status.NONCONFORMITY, "Cleartext " + c.protocol() + " between " + c.client() + " and an external address (" + c.server() + ")",
+                if (external && (ctx.anyIn(ctx.site.interconnections(), c.client()) || ctx.anyIn(ctx.site.interconnections(), c.server()))) {
+                    out.add(id(), Status.OBSERVATION, "Cleartext " + c.protocol() + " between " + c.client() + " and " + c.server()
+                                    + " through a declared interconnection point",
+                            "interconnection point from site.yaml; the link itself carries no protocol security", List.of(), List.of(c));
+                } else if (external) {
+                    out.add(id(), Status.NONCONFORMITY, "Cleartext " + c.protocol() + " between " + c.client() + " and " + c.server() + " (external address)",
                             "addresses outside the declared zones and globally routable", List.of(), List.of(c));
                 } else if (zc != null && zs != null && !zc.name().equals(zs.name()) && !approved(ctx.site, c, zc, zs)) {
                     out.add(id(), Status.NONCONFORMITY, "Cleartext " + c.protocol() + " crosses from zone " + zc.name() + " to zone " + zs.name(),

@@ -129,6 +129,9 @@ class EvidenceRulesTest {
         assertThat(statuses(run(cross, ZONES, "ER-10"))).containsOnly(Status.NONCONFORMITY).hasSize(2);
         // external is judged without zones too
         assertThat(run(cross, null, "ER-10")).hasSize(1);
+        SiteContext withGateway = new SiteContext("t", ZONES.zones(), List.of(), List.of(), List.of(Cidr.parse("10.2.0.1")), List.of(), List.of(), null);
+        assertThat(run(new Built().flow("10.2.0.1", "8.8.4.4", "iec104", 2404), withGateway, "ER-10")).extracting(Finding::status)
+                .containsExactly(Status.OBSERVATION);
         Built approved = new Built().flow("10.1.0.5", "10.2.0.1", "dnp3", 20000).flow("10.2.0.1", "10.2.0.2", "modbus", 502);
         assertThat(statuses(run(approved, ZONES, "ER-10"))).doesNotContain(Status.NONCONFORMITY);
     }
