@@ -71,6 +71,9 @@ public final class EvidenceJson {
             g.writeObjectFieldStart("notEvaluated");
             for (Map.Entry<String, String> e : r.result().notEvaluated().entrySet()) g.writeStringField(e.getKey(), e.getValue());
             g.writeEndObject();
+            g.writeObjectFieldStart("findingsDropped");
+            for (Map.Entry<String, Long> e : r.result().dropped().entrySet()) g.writeNumberField(e.getKey(), e.getValue());
+            g.writeEndObject();
             g.writeArrayFieldStart("findings");
             for (Finding f : r.result().findings()) finding(g, f, r.standard());
             g.writeEndArray();

@@ -215,6 +215,10 @@ public final class ReportHtml {
             for (Map.Entry<String, String> e : r.result().notEvaluated().entrySet()) h.append("<li>").append(esc(e.getKey())).append(": ").append(esc(e.getValue())).append("</li>");
             h.append("</ul>\n");
         }
+        if (!r.result().dropped().isEmpty()) {
+            h.append("<p>Findings beyond ").append(io.gridscout.mapping.evidence.Findings.MAX_PER_RULE).append(" per rule were counted, not kept: ")
+                    .append(esc(r.result().dropped().toString())).append(".</p>\n");
+        }
         List<String> na = new ArrayList<>();
         for (Control c : ControlCatalog.get().controls(r.standard())) if (r.assessment(c.id()).equals(EvidenceReport.NOT_ASSESSABLE)) na.add(c.id());
         h.append("<p>Controls a passive network sensor cannot assess (policy, people, physical, supplier and management controls; ")

@@ -12,8 +12,11 @@ import java.util.Map;
 public final class EvidenceEngine {
     private EvidenceEngine() {}
 
-    /** {@code notEvaluated}: rule id to the missing context that kept it from running. */
-    public record Result(List<Finding> findings, Map<String, String> notEvaluated) {}
+    /**
+     * {@code notEvaluated}: rule id to the missing context that kept it from running; {@code dropped}: findings
+     * per rule beyond the cap (counted, not kept).
+     */
+    public record Result(List<Finding> findings, Map<String, String> notEvaluated, Map<String, Long> dropped) {}
 
     public static Result evaluate(Inventory inv, SiteContext site, Reconciliation reconciliation) {
         EvidenceContext ctx = new EvidenceContext(inv, site, reconciliation);
@@ -23,6 +26,6 @@ public final class EvidenceEngine {
             String why = r.evaluate(ctx, out);
             if (why != null) skipped.put(r.id(), why);
         }
-        return new Result(out.sorted(), skipped);
+        return new Result(out.sorted(), skipped, out.dropped());
     }
 }

@@ -13,11 +13,19 @@ import java.util.TreeSet;
 
 /** Collects findings; fills title, controls and times from the rule's metadata and the flows/assets involved. */
 public final class Findings {
+    /** Per rule cap: a rule that fires per flow must not grow without bound on a big capture. */
+    public static final int MAX_PER_RULE = 5_000;
     private final List<Finding> list = new ArrayList<>();
+    private final Map<String, Integer> perRule = new java.util.TreeMap<>();
+    private final Map<String, Long> dropped = new java.util.TreeMap<>();
 
     public void add(String ruleId, Status status, String severity, String summary, String basis,
                     Collection<Inventory.Asset> assets, Collection<Inventory.Communication> comms) {
         RuleInfo info = RuleCatalog.get().rule(ruleId);
+        if (perRule.merge(ruleId, 1, Integer::sum) > MAX_PER_RULE) {
+            dropped.merge(ruleId, 1L, Long::sum);
+            return;
+        }
         Map<String, List<String>> controls = new LinkedHashMap<>();
         for (String std : ControlCatalog.STANDARDS) controls.put(std, info.controlIds(std));
         TreeSet<String> assetIds = new TreeSet<>();
@@ -57,6 +65,11 @@ public final class Findings {
     public void add(String ruleId, Status status, String summary, String basis, Collection<Inventory.Asset> assets,
                     Collection<Inventory.Communication> comms) {
         add(ruleId, status, null, summary, basis, assets, comms);
+    }
+
+    /** Findings refused per rule once it hit {@link #MAX_PER_RULE}. */
+    public Map<String, Long> dropped() {
+        return java.util.Collections.unmodifiableMap(dropped);
     }
 
     /** Findings in a stable order: rule, status, summary. */

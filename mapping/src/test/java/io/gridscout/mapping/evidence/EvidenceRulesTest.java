@@ -188,6 +188,15 @@ class EvidenceRulesTest {
     }
 
     @Test
+    void findingsPerRuleAreCapped() {
+        Built b = new Built();
+        for (int i = 0; i < Findings.MAX_PER_RULE + 7; i++) b.flow("10.0." + (i >> 8) + "." + (i & 255), "10.9.0.1", "tcp", 23);
+        EvidenceEngine.Result r = EvidenceEngine.evaluate(b.inventory(), null, null);
+        assertThat(r.findings().stream().filter(f -> f.ruleId().equals("ER-13"))).hasSize(Findings.MAX_PER_RULE);
+        assertThat(r.dropped()).containsEntry("ER-13", 7L);
+    }
+
+    @Test
     void findingsCarryTimesAndAreDeterministic() {
         Built b = new Built().flow("10.1.0.5", "10.2.0.1", "tcp", 23).flow("10.1.0.6", "10.2.0.1", "tcp", 21);
         List<Finding> a = EvidenceEngine.evaluate(b.inventory(), ZONES, null).findings();
