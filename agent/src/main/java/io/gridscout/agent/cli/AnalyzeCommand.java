@@ -1,6 +1,13 @@
 package io.gridscout.agent.cli;
 
 import io.gridscout.agent.analyze.CaptureAnalyzer;
+import io.gridscout.agent.evidence.EvidencePack;
+import io.gridscout.agent.evidence.EvidenceReport;
+import io.gridscout.agent.evidence.RegisterReader;
+import io.gridscout.agent.evidence.SiteYaml;
+import io.gridscout.mapping.controls.ControlCatalog;
+import io.gridscout.mapping.register.RegisterEntry;
+import io.gridscout.mapping.site.SiteContext;
 import io.gridscout.agent.output.InventoryCsv;
 import io.gridscout.agent.output.InventoryJson;
 import io.gridscout.agent.output.InventoryTable;
@@ -28,10 +35,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** {@code gridscout analyze [--json FILE] [--csv FILE] [--stats] CAPTURE...} */
+/** {@code gridscout analyze [--json FILE] [--csv FILE] [--stats] [--site F] [--register F] [--report DIR] CAPTURE...} */
 @Command(name = "analyze", mixinStandardHelpOptions = true,
         description = "Build an asset inventory from capture files (pcap, pcapng, optionally .gz). Several captures merge into one inventory.")
-public final class AnalyzeCommand implements Callable<Integer> {
+public class AnalyzeCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "CAPTURE", description = "capture files")
     List<Path> captures;
 
@@ -50,6 +57,18 @@ public final class AnalyzeCommand implements Callable<Integer> {
     @Option(names = "--debug", description = "print stack traces of errors")
     boolean debug;
 
+    @Option(names = "--site", paramLabel = "FILE", description = "site context YAML: zones, allowed writers, jump hosts, flows, register")
+    Path site;
+
+    @Option(names = "--register", paramLabel = "FILE", description = "declared asset register (CSV incl. NetBox export, or JSON) to reconcile")
+    Path register;
+
+    @Option(names = "--report", paramLabel = "DIR", description = "write the evidence pack (report.html/.pdf, findings.json, assets.csv, reconciliation.csv)")
+    Path report;
+
+    @Option(names = "--standard", paramLabel = "STD", description = "reporting edition: 27019:2024 (default) or 27019:2017", defaultValue = "27019:2024")
+    String standard;
+
     @Option(names = "--max-flows", paramLabel = "N", description = "flow table cap (default ${DEFAULT-VALUE})", defaultValue = "100000")
     int maxFlows;
 
@@ -62,6 +81,22 @@ public final class AnalyzeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintStream out = System.out;
+        String std;
+        SiteContext siteContext;
+        List<RegisterEntry> declared;
+        try {
+            std = ControlCatalog.normaliseStandard(standard);
+            siteContext = site == null ? SiteContext.empty() : SiteYaml.read(site);
+            Path reg = register != null ? register : siteContext.register() != null ? Path.of(siteContext.register()) : null;
+            declared = reg == null ? null : RegisterReader.read(reg);
+        } catch (IllegalArgumentException e) {
+            return fail(e.getMessage(), e);
+        } catch (NoSuchFileException e) {
+            return fail(e.getFile() + ": no such file", e);
+        } catch (IOException e) {
+            return fail(e.getMessage(), e);
+        }
+        if (requiresReport() && report == null) return fail("--report DIR is required", new IllegalArgumentException());
         io.gridscout.mapping.classify.Classifier classifier;
         try {
             classifier = rules == null ? io.gridscout.mapping.classify.Classifier.builtIn() : io.gridscout.mapping.classify.Classifier.load(rules);
@@ -106,14 +141,26 @@ public final class AnalyzeCommand implements Callable<Integer> {
                 InventoryCsv.write(inv, w);
                 w.flush();
             });
+            if (report != null) {
+                EvidenceReport r = EvidenceReport.build(inv, siteContext, declared, std, Version.get());
+                for (String w : EvidencePack.write(r, report)) System.err.println("warning: " + w);
+                Map<String, Integer> counts = r.findingCounts();
+                System.err.println("evidence pack: " + report + " (" + counts.get("nonconformity") + " nonconformities, "
+                        + counts.get("observation") + " observations, " + counts.get("evidence-of-conformity") + " evidence of conformity)");
+            }
         } catch (IOException e) {
             return fail("cannot write output: " + e.getMessage(), e);
         }
         boolean stdoutTaken = "-".equals(String.valueOf(json)) || "-".equals(String.valueOf(csv));
-        if (!quiet && !stdoutTaken) InventoryTable.print(inv, out);
+        if (!quiet && !stdoutTaken && !requiresReport()) InventoryTable.print(inv, out);
         else for (Inventory.CaptureSummary c : inv.captures()) for (String w : c.warnings()) System.err.println("warning: " + w);
         if (stats) printStats(analyzer.totals(), stdoutTaken ? System.err : out);
         return partial ? 1 : 0;
+    }
+
+    /** The report command always writes a pack and prints no table. */
+    boolean requiresReport() {
+        return false;
     }
 
     private interface Body {

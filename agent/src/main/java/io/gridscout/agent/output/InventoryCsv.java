@@ -37,7 +37,7 @@ public final class InventoryCsv {
         return s == null ? "" : s;
     }
 
-    static void row(Writer out, List<String> cells) throws IOException {
+    public static void row(Writer out, List<String> cells) throws IOException {
         for (int i = 0; i < cells.size(); i++) {
             if (i > 0) out.write(',');
             String c = cells.get(i);

@@ -1,0 +1,146 @@
+package io.gridscout.agent.evidence;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import io.gridscout.agent.output.Times;
+import io.gridscout.mapping.controls.Control;
+import io.gridscout.mapping.controls.ControlCatalog;
+import io.gridscout.mapping.evidence.Finding;
+import io.gridscout.mapping.inventory.Inventory;
+import io.gridscout.mapping.register.Reconciliation;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * findings.json, schema {@code gridscout.evidence/1}. Deterministic: no wall-clock time, every list in a stable
+ * order, so the same captures, site and register give byte-identical output.
+ */
+public final class EvidenceJson {
+    public static final String SCHEMA = "gridscout.evidence/1";
+    private static final JsonFactory FACTORY = new JsonFactory();
+
+    private EvidenceJson() {}
+
+    public static void write(EvidenceReport r, OutputStream out) throws IOException {
+        try (JsonGenerator g = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
+            g.setPrettyPrinter(new DefaultPrettyPrinter());
+            g.writeStartObject();
+            g.writeStringField("schema", SCHEMA);
+            g.writeObjectFieldStart("generator");
+            g.writeStringField("name", "gridscout");
+            g.writeStringField("version", r.version());
+            g.writeEndObject();
+            g.writeStringField("standard", r.standard());
+            g.writeObjectFieldStart("catalogs");
+            for (Map.Entry<String, String> e : ControlCatalog.get().versions().entrySet()) g.writeStringField(e.getKey(), e.getValue());
+            g.writeStringField("rules", r.rulesVersion());
+            g.writeEndObject();
+            g.writeStringField("site", r.site().name());
+            g.writeArrayFieldStart("captures");
+            for (Inventory.CaptureSummary c : r.inventory().captures()) {
+                g.writeStartObject();
+                g.writeStringField("file", c.file());
+                g.writeStringField("sha256", c.sha256());
+                g.writeNumberField("packets", c.packets());
+                g.writeStringField("start", c.packets() == 0 ? null : Times.iso(c.start()));
+                g.writeStringField("end", c.packets() == 0 ? null : Times.iso(c.end()));
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeObjectFieldStart("window");
+            g.writeStringField("start", Times.iso(r.windowStart()));
+            g.writeStringField("end", Times.iso(r.windowEnd()));
+            g.writeEndObject();
+            g.writeObjectFieldStart("summary");
+            g.writeNumberField("assets", r.inventory().assets().size());
+            g.writeNumberField("communications", r.inventory().communications().size());
+            g.writeObjectFieldStart("findings");
+            for (Map.Entry<String, Integer> e : r.findingCounts().entrySet()) g.writeNumberField(e.getKey(), e.getValue());
+            g.writeEndObject();
+            if (r.reconciliation() != null) {
+                g.writeObjectFieldStart("reconciliation");
+                for (Map.Entry<String, Integer> e : r.reconciliation().counts().entrySet()) g.writeNumberField(e.getKey(), e.getValue());
+                g.writeEndObject();
+            }
+            g.writeEndObject();
+            g.writeObjectFieldStart("notEvaluated");
+            for (Map.Entry<String, String> e : r.result().notEvaluated().entrySet()) g.writeStringField(e.getKey(), e.getValue());
+            g.writeEndObject();
+            g.writeObjectFieldStart("findingsDropped");
+            for (Map.Entry<String, Long> e : r.result().dropped().entrySet()) g.writeNumberField(e.getKey(), e.getValue());
+            g.writeEndObject();
+            g.writeArrayFieldStart("findings");
+            for (Finding f : r.result().findings()) finding(g, f, r.standard());
+            g.writeEndArray();
+            g.writeArrayFieldStart("controls");
+            for (Control c : ControlCatalog.get().controls(r.standard())) {
+                g.writeStartObject();
+                g.writeStringField("id", c.id());
+                g.writeStringField("theme", c.theme());
+                g.writeStringField("title", c.title());
+                g.writeBooleanField("verified", c.verified());
+                g.writeStringField("assessment", r.assessment(c.id()));
+                strings(g, "rules", r.rulesFor(c.id()));
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            if (r.reconciliation() != null) {
+                g.writeArrayFieldStart("reconciliation");
+                for (Reconciliation.Row row : r.reconciliation().rows()) {
+                    g.writeStartObject();
+                    g.writeStringField("status", row.status().word);
+                    g.writeStringField("register", row.entry() == null ? null : row.entry().label());
+                    if (row.entry() != null) g.writeNumberField("registerLine", row.entry().line());
+                    g.writeStringField("asset", row.asset() == null ? null : row.asset().id());
+                    g.writeStringField("matchedBy", row.matchedBy());
+                    g.writeArrayFieldStart("differences");
+                    for (Reconciliation.Diff d : row.diffs()) {
+                        g.writeStartObject();
+                        g.writeStringField("field", d.field());
+                        g.writeStringField("declared", d.declared());
+                        g.writeStringField("observed", d.observed());
+                        g.writeEndObject();
+                    }
+                    g.writeEndArray();
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+            }
+            g.writeEndObject();
+            g.writeRaw('\n');
+        }
+    }
+
+    private static void finding(JsonGenerator g, Finding f, String standard) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("rule", f.ruleId());
+        g.writeStringField("title", f.title());
+        g.writeStringField("severity", f.severity());
+        g.writeStringField("status", f.status().word);
+        g.writeStringField("summary", f.summary());
+        g.writeStringField("basis", f.basis());
+        strings(g, "controls", f.controls().getOrDefault(standard, List.of()));
+        g.writeObjectFieldStart("controlsByStandard");
+        for (String std : ControlCatalog.STANDARDS) strings(g, std, f.controls().getOrDefault(std, List.of()));
+        g.writeEndObject();
+        strings(g, "assets", f.assets());
+        strings(g, "communications", f.communications());
+        g.writeStringField("firstSeen", Times.iso(f.firstSeen()));
+        g.writeStringField("lastSeen", Times.iso(f.lastSeen()));
+        g.writeArrayFieldStart("evidencePacketTimes");
+        for (long t : f.evidenceTimes()) g.writeString(Times.iso(t));
+        g.writeEndArray();
+        g.writeEndObject();
+    }
+
+    private static void strings(JsonGenerator g, String field, List<String> values) throws IOException {
+        g.writeArrayFieldStart(field);
+        for (String v : values) g.writeString(v);
+        g.writeEndArray();
+    }
+}

@@ -1,0 +1,222 @@
+package io.gridscout.agent.evidence;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gridscout.agent.TestFiles;
+import io.gridscout.agent.cli.Main;
+import io.gridscout.mapping.register.RegisterEntry;
+import io.gridscout.mapping.site.SiteContext;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The evidence pack end to end on testdata captures: rules that the captures show, reconciliation, determinism. */
+class EvidencePackTest {
+    @TempDir
+    Path tmp;
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    JsonNode pack(String name, String... args) throws Exception {
+        Path dir = tmp.resolve(name);
+        List<String> a = new ArrayList<>(List.of("analyze", "--quiet", "--report", dir.toString()));
+        a.addAll(List.of(args));
+        assertThat(Main.run(a.toArray(String[]::new))).isZero();
+        return JSON.readTree(dir.resolve("findings.json").toFile());
+    }
+
+    static List<JsonNode> findings(JsonNode pack, String rule) {
+        List<JsonNode> out = new ArrayList<>();
+        for (JsonNode f : pack.path("findings")) if (f.path("rule").asText().equals(rule)) out.add(f);
+        return out;
+    }
+
+    static List<String> statuses(JsonNode pack, String rule) {
+        return findings(pack, rule).stream().map(f -> f.path("status").asText()).toList();
+    }
+
+    static String pcap(String name) {
+        return TestFiles.pcap(name).toString();
+    }
+
+    @Test
+    void opcUaPolicyNoneIsANonconformityWithControlIdsAsPrinted() throws Exception {
+        JsonNode p = pack("opcua", pcap("opcua-cisagov-open62541_discover_getendpoints_discover_urls.pcap"));
+        List<JsonNode> f = findings(p, "ER-08");
+        assertThat(f).isNotEmpty().allMatch(x -> x.path("status").asText().equals("nonconformity"));
+        assertThat(f.get(0).path("summary").asText()).contains("policy None");
+        assertThat(JSON.convertValue(f.get(0).path("controls"), List.class)).contains("8.24", "8.37");
+        assertThat(JSON.convertValue(f.get(0).path("controlsByStandard").path("27019:2017"), List.class)).contains("A.10.1.1");
+        assertThat(f.get(0).path("evidencePacketTimes")).isNotEmpty();
+        // modbus traffic has no OPC UA: the rule stays silent
+        assertThat(findings(pack("modbus", pcap("modbus-zeek-modbusSmall.pcap")), "ER-08")).isEmpty();
+    }
+
+    @Test
+    void dnp3WithoutAndWithSecureAuthentication() throws Exception {
+        JsonNode plain = pack("plain", pcap("dnp3-iti-cold_restart_and_response.pcap"));
+        assertThat(statuses(plain, "ER-09")).containsExactly("observation");
+        assertThat(statuses(plain, "ER-07")).containsExactly("observation");
+        assertThat(findings(plain, "ER-07").get(0).path("summary").asText()).contains("COLD_RESTART");
+        JsonNode sa = pack("sa", pcap("dnp3-iti-auth_control_challenge_response.pcap"));
+        assertThat(statuses(sa, "ER-09")).containsExactly("evidence-of-conformity");
+        assertThat(findings(sa, "ER-07")).isEmpty();
+    }
+
+    @Test
+    void modbusWritesJudgedAgainstTheSiteAllowList() throws Exception {
+        Path site = tmp.resolve("site.yaml");
+        Files.writeString(site, """
+                site: Plant 1
+                zones:
+                  - {name: plant, kind: plant, cidrs: [141.81.0.0/24]}
+                writers: [141.81.0.99]
+                """);
+        JsonNode p = pack("writes", "--site", site.toString(), pcap("modbus-iti-ModbusTCP-plant1.pcap"));
+        assertThat(statuses(p, "ER-06")).containsExactly("nonconformity");
+        assertThat(findings(p, "ER-06").get(0).path("assets").toString()).contains("141.81.0.10");
+        // all inside one declared zone: no crossing
+        assertThat(statuses(p, "ER-10")).containsExactly("evidence-of-conformity");
+        Files.writeString(site, "writers: [141.81.0.10]\n");
+        JsonNode ok = pack("writes-ok", "--site", site.toString(), pcap("modbus-iti-ModbusTCP-plant1.pcap"));
+        assertThat(statuses(ok, "ER-06")).containsExactly("evidence-of-conformity");
+    }
+
+    @Test
+    void reconciliationAgainstARegisterStartedFromTheCapturesCsv() throws Exception {
+        String capture = pcap("bacnet-cisagov-bacnet_example.pcap");
+        Path csv = tmp.resolve("register.csv");
+        assertThat(Main.run("analyze", "--quiet", "--csv", csv.toString(), capture)).isZero();
+        List<String> lines = new ArrayList<>(Files.readAllLines(csv, StandardCharsets.UTF_8));
+        // as written: every asset matches
+        JsonNode same = pack("same", "--register", csv.toString(), capture);
+        int assets = same.path("summary").path("assets").asInt();
+        assertThat(same.path("summary").path("reconciliation").path("matched").asInt()).isEqualTo(assets);
+        assertThat(statuses(same, "ER-01")).containsExactly("evidence-of-conformity");
+
+        List<RegisterEntry> parsed = RegisterReader.read(csv);
+        RegisterEntry withFirmware = parsed.stream().filter(e -> e.firmware() != null).findFirst().orElseThrow();
+        String removedLine = lines.remove(lines.size() - 1);                 // one removed -> that device is unregistered
+        String removedId = removedLine.substring(0, removedLine.indexOf(','));
+        assertThat(removedId).isNotEqualTo(withFirmware.id());
+        lines.add("172.20.32.250,172.20.32.250,,ACME,X,1.0,,ghost,plc,,,,");     // one added -> declared, not seen
+        for (int i = 1; i < lines.size(); i++) {                              // one firmware changed -> mismatch
+            if (lines.get(i).startsWith(withFirmware.id() + ",")) lines.set(i, lines.get(i).replace("," + withFirmware.firmware() + ",", ",9.9.9-old,"));
+        }
+        Files.write(csv, lines, StandardCharsets.UTF_8);
+        JsonNode p = pack("changed", "--register", csv.toString(), capture);
+        JsonNode counts = p.path("summary").path("reconciliation");
+        assertThat(counts.path("matched").asInt()).isEqualTo(assets - 2);
+        assertThat(counts.path("unregistered").asInt()).isEqualTo(1);
+        assertThat(counts.path("not-observed").asInt()).isEqualTo(1);
+        assertThat(counts.path("mismatch").asInt()).isEqualTo(1);
+        assertThat(findings(p, "ER-01").get(0).path("assets").get(0).asText()).isEqualTo(removedId);
+        assertThat(findings(p, "ER-02").get(0).path("summary").asText()).contains("172.20.32.250");
+        assertThat(findings(p, "ER-03").get(0).path("summary").asText()).contains("firmware declared '9.9.9-old'");
+
+        List<String> rec = Files.readAllLines(tmp.resolve("changed/reconciliation.csv"));
+        assertThat(rec.get(0)).startsWith("status,registerId");
+        assertThat(rec).hasSize(assets + 2);  // header + every asset + the ghost
+        assertThat(rec.stream().skip(1).map(l -> l.substring(0, l.indexOf(','))))
+                .containsOnly("matched", "unregistered", "not-observed", "mismatch");
+        // assets.csv in the pack is itself a valid register
+        assertThat(RegisterReader.read(tmp.resolve("changed/assets.csv"))).hasSize(assets);
+    }
+
+    @Test
+    void sameInputsGiveByteIdenticalJson() throws Exception {
+        String c = pcap("opcua-cisagov-open62541_discover_getendpoints_discover_urls.pcap");
+        pack("a", c);
+        pack("b", c);
+        assertThat(Files.readAllBytes(tmp.resolve("a/findings.json"))).isEqualTo(Files.readAllBytes(tmp.resolve("b/findings.json")));
+        JsonNode p = JSON.readTree(tmp.resolve("a/findings.json").toFile());
+        assertThat(p.path("schema").asText()).isEqualTo("gridscout.evidence/1");
+        assertThat(p.path("captures").get(0).path("sha256").asText()).hasSize(64);
+        assertThat(p.path("catalogs").path("rules").asText()).isNotBlank();
+        assertThat(p.path("window").path("start").asText()).startsWith("2021-09-15");
+        assertThat(Files.size(tmp.resolve("a/report.pdf"))).isGreaterThan(1000);
+        assertThat(new String(Files.readAllBytes(tmp.resolve("a/report.pdf")), 0, 5, StandardCharsets.ISO_8859_1)).isEqualTo("%PDF-");
+    }
+
+    @Test
+    void siteYamlAndNetboxRegister() throws Exception {
+        Path site = tmp.resolve("s.yaml");
+        Files.writeString(site, """
+                site: North
+                zones:
+                  - {name: scada, kind: control-centre, cidrs: [10.1.0.0/16]}
+                  - {name: sub, kind: substation, cidr: 10.2.0.0/16}
+                writers: [10.1.0.5]
+                jumpHosts: [10.1.0.9]
+                flows:
+                  - {from: scada, to: sub, protocol: dnp3, port: 20000}
+                register: reg.csv
+                """);
+        SiteContext s = SiteYaml.read(site);
+        assertThat(s.name()).isEqualTo("North");
+        assertThat(s.zoneOf("10.2.3.4").name()).isEqualTo("sub");
+        assertThat(s.flows().get(0).port()).isEqualTo(20000);
+        assertThat(s.register()).isEqualTo(tmp.resolve("reg.csv").toString());
+        Files.writeString(site, "zones:\n  - {name: x, kind: moon}\n");
+        assertThat(Main.run("analyze", "--quiet", "--site", site.toString(), pcap("modbus-zeek-modbusSmall.pcap"))).isEqualTo(2);
+
+        Path nb = tmp.resolve("netbox.csv");
+        Files.writeString(nb, "\uFEFFID,Name,Status,Tenant,Site,Location,Rack,Role,Manufacturer,Type,IP Address,Serial number\r\n"
+                + "17,rtu-7,Active,,North,,,RTU,\"SEL, Inc.\",SEL-3530,10.2.0.7/24,SN-77\r\n");
+        RegisterEntry e = RegisterReader.read(nb).get(0);
+        assertThat(e.id()).isEqualTo("17");
+        assertThat(e.name()).isEqualTo("rtu-7");
+        assertThat(e.vendor()).isEqualTo("SEL, Inc.");
+        assertThat(e.model()).isEqualTo("SEL-3530");
+        assertThat(e.ips()).containsExactly("10.2.0.7");
+        assertThat(e.serial()).isEqualTo("SN-77");
+        assertThat(e.extra()).containsEntry("Role", "RTU");
+        Path js = tmp.resolve("reg.json");
+        Files.writeString(js, "[{\"name\":\"plc1\",\"ip\":\"10.0.0.1\",\"manufacturer\":\"ACME\",\"firmware\":\"1.2\"}]");
+        assertThat(RegisterReader.read(js).get(0).firmware()).isEqualTo("1.2");
+    }
+
+    @Test
+    void reportCommandAndThe2017Edition() throws Exception {
+        Path dir = tmp.resolve("r2017");
+        String c = pcap("opcua-cisagov-open62541_discover_getendpoints_discover_urls.pcap");
+        assertThat(Main.run("report", "--standard", "27019:2017", "--report", dir.toString(), c)).isZero();
+        JsonNode p = JSON.readTree(dir.resolve("findings.json").toFile());
+        assertThat(p.path("standard").asText()).isEqualTo("27019:2017");
+        assertThat(JSON.convertValue(findings(p, "ER-08").get(0).path("controls"), List.class)).contains("A.10.1.1", "13.1.4");
+        assertThat(p.path("controls").get(0).path("id").asText()).isEqualTo("A.5.1.1");
+        assertThat(Files.readString(dir.resolve("report.html"))).contains("ISO/IEC 27019:2017").contains("not-assessable");
+        assertThat(Main.run("report", c)).isEqualTo(2);
+    }
+
+    @Test
+    void controlsCommandListsHowEachControlIsEvidenced() throws Exception {
+        assertThat(controls("--standard", "27019:2024")).anyMatch(l -> l.startsWith("8.24\t") && l.contains("ER-08"))
+                .anyMatch(l -> l.startsWith("7.15\t") && l.contains("not-assessable"));
+        assertThat(controls("--standard", "27019:2017")).anyMatch(l -> l.startsWith("A.10.1.1\t") && l.contains("ER-08") && l.contains("2024: 8.24"));
+        assertThat(Main.run("controls", "--standard", "27001")).isEqualTo(2);
+    }
+
+    private static List<String> controls(String... args) throws Exception {
+        PrintStream old = System.out;
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(b, true, StandardCharsets.UTF_8));
+        try {
+            List<String> a = new ArrayList<>(List.of("controls"));
+            a.addAll(List.of(args));
+            assertThat(Main.run(a.toArray(String[]::new))).isZero();
+        } finally {
+            System.setOut(old);
+        }
+        return b.toString(StandardCharsets.UTF_8).lines().toList();
+    }
+}

@@ -1,0 +1,20 @@
+package io.gridscout.mapping.evidence;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One result of one rule. {@code controls} maps each standard (see ControlCatalog.STANDARDS) to the control ids
+ * the rule evidences. {@code evidenceTimes} are packet times (ns since the epoch) of the first and last packets of
+ * the flows or hosts that show it; {@code basis} says what the conclusion rests on (e.g. "server port only").
+ */
+public record Finding(String ruleId, String title, String severity, Status status, String summary, String basis,
+                      Map<String, List<String>> controls, List<String> assets, List<String> communications,
+                      long firstSeen, long lastSeen, List<Long> evidenceTimes) {
+    public Finding {
+        controls = Map.copyOf(controls);
+        assets = List.copyOf(assets);
+        communications = List.copyOf(communications);
+        evidenceTimes = List.copyOf(evidenceTimes);
+    }
+}
