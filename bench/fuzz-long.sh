@@ -3,7 +3,9 @@
 #   bench/fuzz-long.sh [DURATION] [TARGET-FILTER]      e.g. bench/fuzz-long.sh 2h  or  bench/fuzz-long.sh 60s Dnp3
 # DURATION overrides each test's maxDuration (jazzer.max_duration); set MAX_EXECUTIONS=10000000 to stop at a
 # run count instead. Findings are written by Jazzer under src/test/resources/<package>/<Class>Inputs/<method>/
-# and replayed by plain `mvn test` from then on (keep them: they are the regression cases).
+# and replayed by plain `mvn test` from then on (keep them: they are the regression cases). Every io.gridscout
+# class is instrumented (jazzer.instrument), so the bench module's pipeline targets get coverage feedback in the
+# protocols/mapping jars too.
 # Summary lines (target, runs, seconds, result) go to bench/target/fuzz/summary.tsv.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -28,7 +30,7 @@ for t in $targets; do
   [[ -n "${MAX_EXECUTIONS:-}" ]] && extra+=("-Djazzer.max_executions=$MAX_EXECUTIONS")
   start=$(date +%s)
   JAZZER_FUZZ=1 ./mvnw -o test -pl "$module" -Dtest="$test" -Dsurefire.failIfNoSpecifiedTests=false \
-      -Djazzer.max_duration="$DURATION" "${extra[@]}" -DtrimStackTrace=false > "$log" 2>&1
+      -Djazzer.max_duration="$DURATION" -Djazzer.instrument='io.gridscout.**' "${extra[@]}" -DtrimStackTrace=false > "$log" 2>&1
   rc=$?
   secs=$(( $(date +%s) - start ))
   runs=$(grep -oE "Done [0-9]+ runs" "$log" | tail -1 | grep -oE "[0-9]+")

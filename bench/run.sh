@@ -33,7 +33,7 @@ for c in "${configs[@]}"; do
   mb=$(( $(stat -c %s "$pcap") / 1000000 ))
   /usr/bin/time -f "%e %U %S %M" -o "$WORK/$name.time" java $HEAP -Xlog:gc:file="$WORK/$name.gc.log" -jar "$JAR" analyze --stats --quiet \
       --json "$WORK/$name.json" "$pcap" > "$WORK/$name.stats" 2> "$WORK/$name.err" || true
-  read -r wall user sys rss < "$WORK/$name.time"
+  read -r wall user sys rss < <(tail -1 "$WORK/$name.time")
   cpu=$(echo "$user + $sys" | bc)
   heap=$(grep -oE "[0-9]+M->[0-9]+M" "$WORK/$name.gc.log" | sed 's/M->.*//' | sort -n | tail -1)
   check=$(java -jar "$JAR" check "$pcap.expected.json" "$WORK/$name.json" | head -1)
@@ -54,8 +54,8 @@ small="$WORK/tshark-$TSHARK_PACKETS.pcap"
     -e opcua.ApplicationUri -e iec60870_asdu.typeid -e s7comm.param.func -e enip.command -e enip.lir.name -e goose.gocbRef \
     > /dev/null 2>&1
 /usr/bin/time -f "%e %U %S %M" -o "$WORK/gs-small.time" java $HEAP -jar "$JAR" analyze --quiet --json "$WORK/small.json" "$small" > /dev/null 2>&1 || true
-read -r tw tu ts trss < "$WORK/tshark.time"
-read -r gw gu gs grss < "$WORK/gs-small.time"
+read -r tw tu ts trss < <(tail -1 "$WORK/tshark.time")
+read -r gw gu gs grss < <(tail -1 "$WORK/gs-small.time")
 {
 echo
 echo "tshark -T fields vs gridscout analyze on $TSHARK_PACKETS packets (same file, both including process start):"
