@@ -79,7 +79,6 @@ public final class FlowTable {
         }
         if (f.state != Flow.IGNORED) {
             if (v.payloadLen > 0) f.streams[side].segment(v.seq, v.buf, v.payloadOff, v.payloadLen, t, f.consumers[side]);
-            if ((flags & FrameView.FIN) != 0) f.streams[side].onFin(v.seq + v.payloadLen);
             if (ackf && f.streams[1 - side].started()) f.streams[1 - side].acknowledged(v.ack, t, f.consumers[1 - side]);
         }
         if ((flags & FrameView.RST) != 0) {

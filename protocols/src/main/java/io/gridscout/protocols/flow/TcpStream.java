@@ -75,14 +75,6 @@ public final class TcpStream {
         enqueue(seq, buf, off, len);
     }
 
-    /**
-     * A FIN at {@code seq} (after the segment's payload): it occupies one sequence number, so the peer's ACK of
-     * it is not a loss. Ignored when bytes before it are missing (the hole stays a gap).
-     */
-    public void onFin(int seq) {
-        if (started && seq == nextSeq) nextSeq = seq + 1;
-    }
-
     /** The other direction acknowledged up to {@code ack}: bytes before it that we never saw are lost. */
     public void acknowledged(int ack, long t, Consumer c) {
         if (!started) return;
