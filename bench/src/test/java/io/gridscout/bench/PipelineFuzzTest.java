@@ -14,12 +14,15 @@ import io.gridscout.protocols.pipeline.Pipeline;
  */
 class PipelineFuzzTest {
     private static final int[] LINK_TYPES = {LinkTypes.ETHERNET, 113, 276, 101, 0, 147};
+    /** Small tables: a fresh pipeline per input must not allocate the default 100k-flow hash table each time. */
+    private static final FlowTable.Limits LIMITS = new FlowTable.Limits(256, FlowTable.Limits.defaults().idleTimeoutNanos(),
+            FlowTable.Limits.defaults().tcpBufferBytes(), FlowTable.Limits.defaults().detectAttempts());
 
     /** Arbitrary frames of arbitrary link types. */
     @FuzzTest(maxDuration = "10s")
     void frames(FuzzedDataProvider in) {
-        InventoryBuilder inv = new InventoryBuilder();
-        Pipeline p = new Pipeline(inv, Protocols.ipProtocols(), Protocols.etherTypeProtocols(), FlowTable.Limits.defaults());
+        InventoryBuilder inv = new InventoryBuilder(new InventoryBuilder.Limits(512, 1024, 16, 4));
+        Pipeline p = new Pipeline(inv, Protocols.ipProtocols(), Protocols.etherTypeProtocols(), LIMITS);
         long t = 1;
         while (in.remainingBytes() > 0) {
             int link = LINK_TYPES[in.consumeInt(0, LINK_TYPES.length - 1)];
@@ -39,8 +42,8 @@ class PipelineFuzzTest {
     void industrialTcpStream(FuzzedDataProvider in) {
         int[] ports = {502, 20000, 2404, 102, 4840, 44818};
         int port = ports[in.consumeInt(0, ports.length - 1)];
-        InventoryBuilder inv = new InventoryBuilder();
-        Pipeline p = new Pipeline(inv, Protocols.ipProtocols(), Protocols.etherTypeProtocols(), FlowTable.Limits.defaults());
+        InventoryBuilder inv = new InventoryBuilder(new InventoryBuilder.Limits(512, 1024, 16, 4));
+        Pipeline p = new Pipeline(inv, Protocols.ipProtocols(), Protocols.etherTypeProtocols(), LIMITS);
         Frames f = new Frames();
         int client = 0x0A000001, server = 0x0A000002;
         long[] seq = {1000, 5000};
