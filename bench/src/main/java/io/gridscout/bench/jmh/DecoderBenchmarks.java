@@ -10,7 +10,6 @@ import io.gridscout.protocols.modbus.ModbusSpec;
 import io.gridscout.protocols.net.FrameDecoder;
 import io.gridscout.protocols.net.FrameView;
 import io.gridscout.protocols.pipeline.Pipeline;
-import io.gridscout.bench.PcapOut;
 import io.gridscout.bench.SubstationGenerator;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -68,8 +67,6 @@ public class DecoderBenchmarks {
         b.put(hex("9c4001f6" + "00000001" + "00000001" + "5018faf0" + "00000000"));
         b.put(modbusReq);
         frame = b.array();
-        byte[] ip = frame;
-        ip[14 + 2] = 0; ip[14 + 3] = (byte) (20 + 20 + modbusReq.length);
         mix = mix();
         pipeline = new Pipeline(f -> { }, Protocols.ipProtocols(), Protocols.etherTypeProtocols(), FlowTable.Limits.defaults());
     }
@@ -145,9 +142,5 @@ public class DecoderBenchmarks {
         byte[] b = new byte[s.length() / 2];
         for (int i = 0; i < b.length; i++) b[i] = (byte) Integer.parseInt(s.substring(2 * i, 2 * i + 2), 16);
         return b;
-    }
-
-    static {
-        PcapOut.class.getName();
     }
 }
