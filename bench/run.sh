@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# End-to-end benchmark: generates synthetic substation captures, runs `gridscout analyze` on each under a
+# 256 MiB heap, checks the inventory against the expected one, and runs tshark over the same protocols' fields.
+#   bench/run.sh [quick|full]      quick: 1M packets only; full (default): 1M/10M, 100/1k/10k assets, 50M if BIG=1
+# Prints a markdown table (also written to bench/target/results.md). Wall time and CPU time (user+sys) are both
+# reported: on a shared machine packets per CPU-second is the comparable figure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+MODE="${1:-full}"
+WORK="${WORK:-/tmp/gridscout-bench}"
+HEAP="${HEAP:--Xmx256m}"
+TSHARK_PACKETS="${TSHARK_PACKETS:-200000}"
+mkdir -p "$WORK" bench/target
+[[ -f bench/target/gridscout-bench.jar && "${BUILD:-1}" == 0 ]] || ./mvnw -q -o package -pl protocols,mapping,agent,bench -DskipTests
+JAR=bench/target/gridscout-bench.jar
+OUT=bench/target/results.md
+
+# name packets sites devicesPerSite
+configs=("1M-100 1000000 10 10")
+if [[ "$MODE" == full ]]; then
+  configs+=("10M-100 10000000 10 10" "1M-1k 1000000 50 20" "1M-10k 1000000 100 100" "10M-10k 10000000 100 100")
+  [[ "${BIG:-0}" == 1 ]] && configs+=("50M-100 50000000 10 10")
+fi
+
+{
+echo "| capture | packets | file MB | assets expected/found | check | wall s | CPU s | packets/s (wall) | packets/CPU-s | MB/s (wall) | peak heap MB | max RSS MB | flows created / evicted | malformed |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+} | tee "$OUT"
+for c in "${configs[@]}"; do
+  read -r name packets sites per <<<"$c"
+  pcap="$WORK/$name.pcap"
+  [[ -f "$pcap" ]] || java -Xmx256m -jar "$JAR" generate "$pcap" "$packets" "$sites" "$per" 1 >&2
+  mb=$(( $(stat -c %s "$pcap") / 1000000 ))
+  /usr/bin/time -f "%e %U %S %M" -o "$WORK/$name.time" java $HEAP -Xlog:gc:file="$WORK/$name.gc.log" -jar "$JAR" analyze --stats --quiet \
+      --json "$WORK/$name.json" "$pcap" > "$WORK/$name.stats" 2> "$WORK/$name.err" || true
+  read -r wall user sys rss < <(tail -1 "$WORK/$name.time")
+  cpu=$(echo "$user + $sys" | bc)
+  heap=$(grep -oE "[0-9]+M->[0-9]+M" "$WORK/$name.gc.log" | sed 's/M->.*//' | sort -n | tail -1)
+  check=$(java -jar "$JAR" check "$pcap.expected.json" "$WORK/$name.json" | head -1)
+  exp=$(echo "$check" | sed -E 's/expected assets ([0-9]+), found ([0-9]+).*/\1\/\2/')
+  probs=$(echo "$check" | grep -oE "[0-9]+ problems")
+  flows=$(grep "^flows:" "$WORK/$name.stats" | sed -E 's/flows: ([0-9]+) created, ([0-9]+) evicted.*/\1 \/ \2/')
+  malformed=$(grep "^malformed:" "$WORK/$name.stats" | cut -d' ' -f2)
+  printf '| %s | %s | %s | %s | %s | %s | %s | %.0f | %.0f | %.1f | %s | %s | %s | %s |\n' "$name" "$packets" "$mb" "$exp" "$probs" \
+      "$wall" "$cpu" "$(echo "$packets / $wall" | bc -l)" "$(echo "$packets / $cpu" | bc -l)" "$(echo "$mb / $wall" | bc -l)" \
+      "${heap:-?}" "$(( rss / 1024 ))" "$flows" "$malformed" | tee -a "$OUT"
+done
+
+# tshark over the same protocols' fields, on a smaller file, against gridscout on that same file
+small="$WORK/tshark-$TSHARK_PACKETS.pcap"
+[[ -f "$small" ]] || java -jar "$JAR" generate "$small" "$TSHARK_PACKETS" 10 10 1 >&2
+/usr/bin/time -f "%e %U %S %M" -o "$WORK/tshark.time" tshark -n -r "$small" -T fields -e frame.number -e ip.src -e ip.dst \
+    -e modbus.func_code -e modbus.object_str_value -e dnp3.al.func -e dnp3.al.da.value -e opcua.servicenodeid.numeric \
+    -e opcua.ApplicationUri -e iec60870_asdu.typeid -e s7comm.param.func -e enip.command -e enip.lir.name -e goose.gocbRef \
+    > /dev/null 2>&1
+/usr/bin/time -f "%e %U %S %M" -o "$WORK/gs-small.time" java $HEAP -jar "$JAR" analyze --quiet --json "$WORK/small.json" "$small" > /dev/null 2>&1 || true
+read -r tw tu ts trss < <(tail -1 "$WORK/tshark.time")
+read -r gw gu gs grss < <(tail -1 "$WORK/gs-small.time")
+{
+echo
+echo "tshark -T fields vs gridscout analyze on $TSHARK_PACKETS packets (same file, both including process start):"
+echo
+echo "| tool | wall s | CPU s | max RSS MB |"
+echo "|---|---|---|---|"
+echo "| tshark 4.0 -T fields | $tw | $(echo "$tu + $ts" | bc) | $(( trss / 1024 )) |"
+echo "| gridscout analyze | $gw | $(echo "$gu + $gs" | bc) | $(( grss / 1024 )) |"
+printf '\nratio (CPU time tshark / gridscout): %.1fx; wall: %.1fx\n' "$(echo "($tu + $ts) / ($gu + $gs)" | bc -l)" "$(echo "$tw / $gw" | bc -l)"
+} | tee -a "$OUT"
