@@ -82,6 +82,17 @@ public final class Dnp3Link {
 
     /** TCP: the next in-order bytes of this direction. */
     public void onStream(byte[] b, int off, int len, long timeNanos) {
+        if (used == 0) {
+            // the usual case, whole frames in the segment: parse them where they are, keep only a partial tail
+            int consumed = parse(b, off, len, timeNanos);
+            off += consumed;
+            len -= consumed;
+            if (len <= buf.length) {
+                System.arraycopy(b, off, buf, 0, len);
+                used = len;
+                return;
+            }
+        }
         while (len > 0) {
             int n = Math.min(len, buf.length - used);
             System.arraycopy(b, off, buf, used, n);
