@@ -1,0 +1,172 @@
+package io.gridscout.agent.cli;
+
+import io.gridscout.agent.api.AgentMetrics;
+import io.gridscout.agent.api.ApiRoutes;
+import io.gridscout.agent.api.ApiServer;
+import io.gridscout.agent.api.ApiToken;
+import io.gridscout.agent.capture.CaptureOptions;
+import io.gridscout.agent.capture.CaptureUnavailableException;
+import io.gridscout.agent.capture.FrameQueue;
+import io.gridscout.agent.capture.LiveCapture;
+import io.gridscout.agent.daemon.AgentConfig;
+import io.gridscout.agent.daemon.AgentEngine;
+import io.gridscout.agent.store.InventoryStore;
+import io.gridscout.protocols.flow.FlowTable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/** {@code gridscout agent --config agent.yaml [--interface IFACE]... [--store FILE] [--listen HOST:PORT] [--token-file FILE]} */
+@Command(name = "agent", mixinStandardHelpOptions = true,
+        description = "Run the passive agent: capture on interfaces, keep the inventory in a store, serve the HTTP API. Stops cleanly on SIGTERM.")
+public final class AgentCommand implements java.util.concurrent.Callable<Integer> {
+    @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration (see config/agent.yaml)")
+    Path config;
+
+    @Option(names = {"-i", "--interface"}, paramLabel = "IFACE", description = "capture interface (repeatable; replaces the configured list)")
+    List<String> interfaces;
+
+    @Option(names = "--store", paramLabel = "FILE", description = "SQLite store file")
+    String store;
+
+    @Option(names = "--listen", paramLabel = "HOST:PORT", description = "API address (default 127.0.0.1:8484; port 0 picks a free one)")
+    String listen;
+
+    @Option(names = "--token-file", paramLabel = "FILE", description = "API bearer token file (created with mode 0600 when missing)")
+    String tokenFile;
+
+    @Option(names = "--bpf", paramLabel = "EXPR", description = "BPF capture filter")
+    String bpf;
+
+    @Option(names = "--checkpoint-seconds", paramLabel = "N", description = "checkpoint interval")
+    Integer checkpointSeconds;
+
+    @Override
+    public Integer call() {
+        AgentConfig c;
+        try {
+            c = config != null ? AgentConfig.load(config) : new AgentConfig();
+        } catch (IOException e) {
+            return fail("cannot read config " + config + ": " + e.getMessage().lines().findFirst().orElse(""));
+        }
+        if (interfaces != null) c.interfaces = interfaces;
+        if (store != null) c.store = store;
+        if (listen != null) c.listen = listen;
+        if (tokenFile != null) c.tokenFile = tokenFile;
+        if (bpf != null) c.bpf = bpf;
+        if (checkpointSeconds != null) c.checkpointSeconds = checkpointSeconds;
+        String problem = c.problem();
+        if (problem != null) return fail(problem);
+        if (c.interfaces.isEmpty()) return fail("no capture interface configured (--interface IFACE or 'interfaces:' in the config)");
+        try {
+            LiveCapture.requireCapturePrivileges();
+        } catch (CaptureUnavailableException e) {
+            return fail(e.getMessage());
+        }
+        Path storePath = Path.of(c.store);
+        Path tokenPath = c.tokenFile != null ? Path.of(c.tokenFile) : storePath.toAbsolutePath().resolveSibling("api-token");
+        AgentConfig.HostPort hp = AgentConfig.HostPort.parse(c.listen);
+        FlowTable.Limits d = FlowTable.Limits.defaults();
+        AgentEngine.Settings settings = new AgentEngine.Settings(1_000_000_000L, c.checkpointSeconds * 1_000_000_000L,
+                c.silentAfterMinutes * 60_000_000_000L, c.eventRetentionDays * 86_400_000_000_000L,
+                new FlowTable.Limits(c.maxFlows, d.idleTimeoutNanos(), d.tcpBufferBytes(), d.detectAttempts()));
+
+        InventoryStore db;
+        AgentEngine engine;
+        ApiToken token;
+        try {
+            token = ApiToken.loadOrCreate(tokenPath);
+            db = InventoryStore.open(storePath);
+            engine = new AgentEngine(settings, db);
+        } catch (IOException | SQLException e) {
+            return fail(e.getMessage());
+        }
+        FrameQueue queue = new FrameQueue(c.queueFrames);
+        List<LiveCapture> captures = new ArrayList<>();
+        CaptureOptions opts = new CaptureOptions(c.bpf, c.snaplen, c.promiscuous, c.bufferMegabytes << 20);
+        try {
+            for (String iface : c.interfaces) captures.add(LiveCapture.start(iface, opts, queue));
+        } catch (CaptureUnavailableException e) {
+            captures.forEach(LiveCapture::close);
+            closeQuietly(db);
+            return fail(e.getMessage());
+        }
+        AgentMetrics metrics = new AgentMetrics(engine, queue, captures);
+        ApiServer api;
+        try {
+            api = new ApiServer(hp.host(), hp.port(), new ApiRoutes(engine, metrics, token, Version.get()));
+        } catch (Exception e) {
+            captures.forEach(LiveCapture::close);
+            closeQuietly(db);
+            return fail("cannot listen on " + c.listen + ": " + e.getMessage());
+        }
+        Thread pipeline = new Thread(() -> engine.run(queue), "pipeline");
+        pipeline.start();
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "checkpoint");
+            t.setDaemon(true);
+            return t;
+        });
+        scheduler.scheduleWithFixedDelay(() -> {
+            try {
+                engine.checkpoint();
+            } catch (SQLException | RuntimeException e) {
+                System.err.println("gridscout: warning: checkpoint failed: " + e.getMessage());
+            }
+        }, c.checkpointSeconds, c.checkpointSeconds, TimeUnit.SECONDS);
+
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            // SIGTERM/SIGINT: stop capturing, drain the pipeline, write a final checkpoint
+            captures.forEach(LiveCapture::close);
+            pipeline.interrupt();
+            try {
+                pipeline.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            scheduler.shutdownNow();
+            try {
+                engine.checkpoint();
+            } catch (SQLException e) {
+                System.err.println("gridscout: error: final checkpoint failed: " + e.getMessage());
+            }
+            api.close();
+            closeQuietly(db);
+            System.err.println("gridscout agent: stopped");
+            stopped.countDown();
+        }, "shutdown"));
+        System.err.println("gridscout agent: capturing on " + String.join(",", c.interfaces) + "; API on http://" + hp.host() + ":" + api.port()
+                + "; store " + storePath.toAbsolutePath() + "; token file " + tokenPath.toAbsolutePath());
+        for (;;) {
+            try {
+                stopped.await();
+                return 0;
+            } catch (InterruptedException e) {
+                // only the shutdown hook ends the agent
+            }
+        }
+    }
+
+    private static void closeQuietly(InventoryStore db) {
+        try {
+            db.close();
+        } catch (SQLException e) {
+            System.err.println("gridscout: warning: closing store: " + e.getMessage());
+        }
+    }
+
+    static int fail(String message) {
+        System.err.println("gridscout: error: " + message);
+        return 2;
+    }
+}
