@@ -87,7 +87,7 @@ public final class ApiServer implements AutoCloseable {
             if (r.status() == 405) resp.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
             if (r.status() == 401) resp.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
             boolean keepAlive = HttpUtil.isKeepAlive(req) && r.status() < 400;
-            if (keepAlive) resp.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            resp.headers().set(HttpHeaderNames.CONNECTION, keepAlive ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
             var f = ctx.writeAndFlush(resp);
             if (!keepAlive) f.addListener(ChannelFutureListener.CLOSE);
         }
