@@ -94,7 +94,8 @@ public final class WatchCommand implements Callable<Integer> {
             case ChangeEvent.NEW_ASSET -> {
                 Inventory.Asset a = inv.asset(e.assetId());
                 out.println(t + " new asset " + e.assetId() + (a == null ? "" : " " + a.deviceClass() + " macs=" + a.macs()
-                        + (a.vendor() != null ? " vendor=\"" + a.vendor() + "\"" : "") + (a.model() != null ? " model=\"" + a.model() + "\"" : "")));
+                        + (a.vendor() != null ? " vendor=\"" + a.vendor() + "\"" : "") + (a.model() != null ? " model=\"" + a.model() + "\"" : "")
+                        + (a.firmware() != null ? " firmware=\"" + a.firmware() + "\"" : "")));
             }
             case ChangeEvent.ATTRIBUTE_LEARNED -> out.println(t + " " + e.assetId() + " " + e.subject() + "=\"" + e.newValue() + "\"");
             case ChangeEvent.ATTRIBUTE_CHANGED -> out.println(t + " " + e.assetId() + " " + e.subject() + " changed \"" + e.oldValue() + "\" -> \"" + e.newValue() + "\"");
