@@ -73,7 +73,7 @@ public final class ApiRoutes {
             if (path.equals("/api/v1/assets")) return assets(params);
             if (path.startsWith("/api/v1/assets/")) {
                 allow(params);
-                String id = URLDecoder.decode(path.substring("/api/v1/assets/".length()), StandardCharsets.UTF_8);
+                String id = decode(path.substring("/api/v1/assets/".length()));
                 Inventory.Asset a = engine.inventory().asset(id);
                 if (a == null) return error(404, "no asset " + id);
                 return json(g -> InventoryJson.asset(g, a));
@@ -188,15 +188,19 @@ public final class ApiRoutes {
             if (part.isEmpty()) continue;
             int eq = part.indexOf('=');
             String k, v;
-            try {
-                k = URLDecoder.decode(eq < 0 ? part : part.substring(0, eq), StandardCharsets.UTF_8);
-                v = eq < 0 ? "" : URLDecoder.decode(part.substring(eq + 1), StandardCharsets.UTF_8);
-            } catch (IllegalArgumentException e) {
-                throw new BadRequest("bad percent-encoding in query");
-            }
+            k = decode(eq < 0 ? part : part.substring(0, eq));
+            v = eq < 0 ? "" : decode(part.substring(eq + 1));
             if (m.put(k, v) != null) throw new BadRequest("parameter given twice: " + k);
         }
         return m;
+    }
+
+    private static String decode(String s) throws BadRequest {
+        try {
+            return URLDecoder.decode(s, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new BadRequest("bad percent-encoding");
+        }
     }
 
     private static void allow(Map<String, String> p, String... names) throws BadRequest {
