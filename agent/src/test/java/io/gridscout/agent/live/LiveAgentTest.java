@@ -136,4 +136,27 @@ class LiveAgentTest {
             }
         }
     }
+
+    @Test
+    void watchPrintsTheAssetAsItAppears() throws Exception {
+        int port = Processes.freePort();
+        try (Processes.Running server = Processes.pymodbusServer(tmp, SERVER, port);
+             Processes.Running watch = AgentCommandTest.java(List.of(), List.of("-Xmx256m"), "watch", "-i", "lo", "--bpf", "tcp port " + port)) {
+            long end = System.currentTimeMillis() + 60_000;
+            while (!watch.output().contains("gridscout watch: capturing on lo") && System.currentTimeMillis() < end) {
+                assertThat(watch.process.isAlive()).as(watch.output()).isTrue();
+                Thread.sleep(100);
+            }
+            try (Processes.Running client = Processes.pymodbusClient(tmp, SERVER, port, 3)) {
+                assertThat(client.waitFor(30)).as(client.output()).isZero();
+            }
+            end = System.currentTimeMillis() + 15_000;
+            while (!watch.output().contains("Acme Grid") && System.currentTimeMillis() < end) Thread.sleep(100);
+            watch.process.toHandle().destroy();
+            watch.waitFor(30);
+            String out = watch.output();
+            assertThat(out).contains("new asset " + SERVER + " plc").contains("vendor=\"Acme Grid\"").contains(SERVER + " service modbus/server/tcp/" + port)
+                    .contains("communication 127.0.0.1>" + SERVER + " modbus/tcp/" + port);
+        }
+    }
 }
