@@ -10,6 +10,10 @@ import io.gridscout.agent.capture.FrameQueue;
 import io.gridscout.agent.capture.LiveCapture;
 import io.gridscout.agent.daemon.AgentConfig;
 import io.gridscout.agent.daemon.AgentEngine;
+import io.gridscout.agent.events.EventSink;
+import io.gridscout.agent.events.JsonLinesFile;
+import io.gridscout.agent.events.Syslog;
+import io.gridscout.mapping.events.ChangeEvent;
 import io.gridscout.agent.store.InventoryStore;
 import io.gridscout.protocols.flow.FlowTable;
 import picocli.CommandLine.Command;
@@ -90,6 +94,14 @@ public final class AgentCommand implements java.util.concurrent.Callable<Integer
         } catch (IOException | SQLException e) {
             return fail(e.getMessage());
         }
+        List<EventSink> sinks = new ArrayList<>();
+        try {
+            if (c.eventsFile != null) sinks.add(new JsonLinesFile(Path.of(c.eventsFile)));
+            if (c.syslog != null) sinks.add(new Syslog(c.syslog, c.syslogFacility));
+        } catch (IOException e) {
+            closeQuietly(db);
+            return fail("cannot open events file " + c.eventsFile + ": " + e.getMessage());
+        }
         FrameQueue queue = new FrameQueue(c.queueFrames);
         List<LiveCapture> captures = new ArrayList<>();
         CaptureOptions opts = new CaptureOptions(c.bpf, c.snaplen, c.promiscuous, c.bufferMegabytes << 20);
@@ -118,7 +130,7 @@ public final class AgentCommand implements java.util.concurrent.Callable<Integer
         });
         scheduler.scheduleWithFixedDelay(() -> {
             try {
-                engine.checkpoint();
+                forward(engine.checkpoint(), sinks);
             } catch (SQLException | RuntimeException e) {
                 System.err.println("gridscout: warning: checkpoint failed: " + e.getMessage());
             }
@@ -136,10 +148,16 @@ public final class AgentCommand implements java.util.concurrent.Callable<Integer
             }
             scheduler.shutdownNow();
             try {
-                engine.checkpoint();
+                scheduler.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            try {
+                forward(engine.checkpoint(), sinks);
             } catch (SQLException e) {
                 System.err.println("gridscout: error: final checkpoint failed: " + e.getMessage());
             }
+            sinks.forEach(EventSink::close);
             api.close();
             closeQuietly(db);
             System.err.println("gridscout agent: stopped");
@@ -153,6 +171,17 @@ public final class AgentCommand implements java.util.concurrent.Callable<Integer
                 return 0;
             } catch (InterruptedException e) {
                 // only the shutdown hook ends the agent
+            }
+        }
+    }
+
+    /** Stored events go on to the configured sinks; a failing sink is reported, never fatal. */
+    private static void forward(List<ChangeEvent> events, List<EventSink> sinks) {
+        for (EventSink s : sinks) {
+            try {
+                s.send(events);
+            } catch (IOException | RuntimeException e) {
+                System.err.println("gridscout: warning: " + events.size() + " events not forwarded (" + s.getClass().getSimpleName() + "): " + e.getMessage());
             }
         }
     }

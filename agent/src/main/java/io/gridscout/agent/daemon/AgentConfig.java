@@ -28,6 +28,11 @@ public final class AgentConfig {
     public int silentAfterMinutes = 60;
     public int eventRetentionDays = 90;
     public int maxFlows = 100_000;
+    /** Events also appended here as JSON lines (null: not). */
+    public String eventsFile;
+    /** Events also sent as RFC 5424 syslog to udp://HOST:PORT or tcp://HOST:PORT (null: not). */
+    public String syslog;
+    public int syslogFacility = 16;
 
     public static AgentConfig load(Path file) throws IOException {
         ObjectMapper m = new ObjectMapper(new YAMLFactory())
@@ -47,6 +52,13 @@ public final class AgentConfig {
         if (eventRetentionDays < 0) return "event-retention-days must be >= 0 (0 keeps events forever)";
         if (maxFlows < 16) return "max-flows must be >= 16";
         if (store == null || store.isBlank()) return "store is required";
+        if (syslog != null) {
+            try {
+                new io.gridscout.agent.events.Syslog(syslog, syslogFacility).close();
+            } catch (IllegalArgumentException e) {
+                return e.getMessage();
+            }
+        }
         try {
             HostPort.parse(listen);
         } catch (IllegalArgumentException e) {
