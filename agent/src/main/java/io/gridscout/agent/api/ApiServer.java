@@ -25,7 +25,12 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+
+import javax.net.ssl.SSLException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 
 /**
  * Netty HTTP/1.1 server for {@link ApiRoutes}: one event loop, small request limits (no request has a body),
@@ -36,10 +41,16 @@ public final class ApiServer implements AutoCloseable {
     private final Channel channel;
 
     public ApiServer(String host, int port, ApiRoutes routes) throws InterruptedException {
+        this(host, port, routes, null);
+    }
+
+    /** With {@code tls} (from {@link #tls}) the API speaks HTTPS only. */
+    public ApiServer(String host, int port, ApiRoutes routes, SslContext tls) throws InterruptedException {
         ServerBootstrap b = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (tls != null) ch.pipeline().addLast(tls.newHandler(ch.alloc()));
                         ch.pipeline().addLast(new ReadTimeoutHandler(30))
                                 .addLast(new HttpServerCodec(4096, 8192, 8192))
                                 .addLast(new HttpObjectAggregator(16 * 1024))
@@ -51,6 +62,15 @@ public final class ApiServer implements AutoCloseable {
         } catch (RuntimeException | InterruptedException e) {
             group.shutdownGracefully();
             throw e;
+        }
+    }
+
+    /** TLS from PEM files: the certificate chain and its PKCS#8 private key ("BEGIN PRIVATE KEY"); TLS 1.2/1.3 only. */
+    public static SslContext tls(Path certChain, Path key) throws SSLException {
+        try {
+            return SslContextBuilder.forServer(certChain.toFile(), key.toFile()).protocols("TLSv1.3", "TLSv1.2").build();
+        } catch (IllegalArgumentException e) {
+            throw new SSLException("cannot use " + certChain + " / " + key + ": " + e.getMessage(), e);
         }
     }
 

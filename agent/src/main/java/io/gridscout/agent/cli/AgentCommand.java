@@ -48,6 +48,12 @@ public final class AgentCommand implements java.util.concurrent.Callable<Integer
     @Option(names = "--token-file", paramLabel = "FILE", description = "API bearer token file (created with mode 0600 when missing)")
     String tokenFile;
 
+    @Option(names = "--tls-cert", paramLabel = "FILE", description = "serve the API over HTTPS with this PEM certificate chain")
+    String tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE", description = "PKCS#8 PEM private key of --tls-cert")
+    String tlsKey;
+
     @Option(names = "--bpf", paramLabel = "EXPR", description = "BPF capture filter")
     String bpf;
 
@@ -67,6 +73,8 @@ public final class AgentCommand implements java.util.concurrent.Callable<Integer
         if (listen != null) c.listen = listen;
         if (tokenFile != null) c.tokenFile = tokenFile;
         if (bpf != null) c.bpf = bpf;
+        if (tlsCert != null) c.tlsCert = tlsCert;
+        if (tlsKey != null) c.tlsKey = tlsKey;
         if (checkpointSeconds != null) c.checkpointSeconds = checkpointSeconds;
         String problem = c.problem();
         if (problem != null) return fail(problem);
@@ -84,6 +92,14 @@ public final class AgentCommand implements java.util.concurrent.Callable<Integer
                 c.silentAfterMinutes * 60_000_000_000L, c.eventRetentionDays * 86_400_000_000_000L,
                 new FlowTable.Limits(c.maxFlows, d.idleTimeoutNanos(), d.tcpBufferBytes(), d.detectAttempts()));
 
+        io.netty.handler.ssl.SslContext tls = null;
+        if (c.tlsCert != null) {
+            try {
+                tls = ApiServer.tls(Path.of(c.tlsCert), Path.of(c.tlsKey));
+            } catch (javax.net.ssl.SSLException e) {
+                return fail(e.getMessage());
+            }
+        }
         InventoryStore db;
         AgentEngine engine;
         ApiToken token;
@@ -115,7 +131,7 @@ public final class AgentCommand implements java.util.concurrent.Callable<Integer
         AgentMetrics metrics = new AgentMetrics(engine, queue, captures);
         ApiServer api;
         try {
-            api = new ApiServer(hp.host(), hp.port(), new ApiRoutes(engine, metrics, token, Version.get()));
+            api = new ApiServer(hp.host(), hp.port(), new ApiRoutes(engine, metrics, token, Version.get()), tls);
         } catch (Exception e) {
             captures.forEach(LiveCapture::close);
             closeQuietly(db);
@@ -163,7 +179,7 @@ public final class AgentCommand implements java.util.concurrent.Callable<Integer
             System.err.println("gridscout agent: stopped");
             stopped.countDown();
         }, "shutdown"));
-        System.err.println("gridscout agent: capturing on " + String.join(",", c.interfaces) + "; API on http://" + hp.host() + ":" + api.port()
+        System.err.println("gridscout agent: capturing on " + String.join(",", c.interfaces) + "; API on " + (tls != null ? "https" : "http") + "://" + hp.host() + ":" + api.port()
                 + "; store " + storePath.toAbsolutePath() + "; token file " + tokenPath.toAbsolutePath());
         for (;;) {
             try {

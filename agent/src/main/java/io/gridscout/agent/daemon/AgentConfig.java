@@ -24,6 +24,9 @@ public final class AgentConfig {
     public String store = "gridscout.db";
     public String listen = "127.0.0.1:8484";
     public String tokenFile;
+    /** HTTPS for the API: PEM certificate chain and PKCS#8 PEM key (both or neither). */
+    public String tlsCert;
+    public String tlsKey;
     public int checkpointSeconds = 10;
     public int silentAfterMinutes = 60;
     public int eventRetentionDays = 90;
@@ -52,6 +55,7 @@ public final class AgentConfig {
         if (eventRetentionDays < 0) return "event-retention-days must be >= 0 (0 keeps events forever)";
         if (maxFlows < 16) return "max-flows must be >= 16";
         if (store == null || store.isBlank()) return "store is required";
+        if ((tlsCert == null) != (tlsKey == null)) return "tls-cert and tls-key go together";
         if (syslog != null) {
             try {
                 new io.gridscout.agent.events.Syslog(syslog, syslogFacility).close();
