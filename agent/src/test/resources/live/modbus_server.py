@@ -1,3 +1,4 @@
+# pymodbus 3.0 (Debian python3-pymodbus) server for the live tests, with device identification. Usage: modbus_server.py HOST PORT
 import sys
 from pymodbus.server import StartTcpServer
 from pymodbus.device import ModbusDeviceIdentification

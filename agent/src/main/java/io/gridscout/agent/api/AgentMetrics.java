@@ -46,18 +46,18 @@ public final class AgentMetrics {
         Gauge.builder("gridscout.communications", engine, e -> e.stats().communications()).description("communications in the inventory").register(registry);
         if (queue != null) {
             FunctionCounter.builder("gridscout.drops", queue, FrameQueue::dropped).tag("cause", "queue")
-                    .description("frames dropped").register(registry);
+                    .description("frames (or events) dropped, by cause").register(registry);
             Gauge.builder("gridscout.queue.frames", queue, FrameQueue::size).description("frames waiting for the pipeline").register(registry);
         }
         FunctionCounter.builder("gridscout.drops", engine, e -> e.stats().fragmentsDropped()).tag("cause", "fragments")
-                .description("frames dropped").register(registry);
+                .description("frames (or events) dropped, by cause").register(registry);
         FunctionCounter.builder("gridscout.drops", engine, AgentEngine::eventsDropped).tag("cause", "events")
-                .description("frames dropped").register(registry);
+                .description("frames (or events) dropped, by cause").register(registry);
         for (LiveCapture c : captures) {
             FunctionCounter.builder("gridscout.drops", c, x -> pcap(x, PcapStat::getNumPacketsDropped)).tag("cause", "kernel")
-                    .tag("interface", c.iface()).description("frames dropped").register(registry);
+                    .tag("interface", c.iface()).description("frames (or events) dropped, by cause").register(registry);
             FunctionCounter.builder("gridscout.drops", c, x -> pcap(x, PcapStat::getNumPacketsDroppedByIf)).tag("cause", "interface")
-                    .tag("interface", c.iface()).description("frames dropped").register(registry);
+                    .tag("interface", c.iface()).description("frames (or events) dropped, by cause").register(registry);
             FunctionCounter.builder("gridscout.captured", c, LiveCapture::frames).tag("interface", c.iface())
                     .description("frames handed over by the capture thread").register(registry);
         }

@@ -37,12 +37,19 @@ public final class ApiRoutes {
     private final AgentMetrics metrics;
     private final ApiToken token;
     private final String version;
+    private volatile java.util.function.Supplier<List<String>> problems = List::of;
 
     public ApiRoutes(AgentEngine engine, AgentMetrics metrics, ApiToken token, String version) {
         this.engine = engine;
         this.metrics = metrics;
         this.token = token;
         this.version = version;
+    }
+
+    /** What makes the agent unhealthy (a dead capture, a stale checkpoint); /healthz answers 503 while non-empty. */
+    public ApiRoutes withHealth(java.util.function.Supplier<List<String>> problems) {
+        this.problems = problems;
+        return this;
     }
 
     /** Thrown for a bad request parameter; answered 400. */
@@ -92,15 +99,20 @@ public final class ApiRoutes {
 
     private Response health() {
         AgentEngine.LiveStats s = engine.stats();
-        return json(g -> {
+        List<String> issues = problems.get();
+        Response r = json(g -> {
             g.writeStartObject();
-            g.writeStringField("status", "ok");
+            g.writeStringField("status", issues.isEmpty() ? "ok" : "degraded");
+            g.writeArrayFieldStart("problems");
+            for (String p : issues) g.writeString(p);
+            g.writeEndArray();
             g.writeStringField("version", version);
             g.writeNumberField("packets", s.packets());
             g.writeNumberField("assets", s.assets());
             g.writeStringField("lastCheckpoint", engine.lastCheckpointWallNanos() == 0 ? null : Times.iso(engine.lastCheckpointWallNanos()));
             g.writeEndObject();
         });
+        return issues.isEmpty() ? r : new Response(503, r.contentType(), r.body());
     }
 
     private Response assets(Map<String, String> p) throws BadRequest {

@@ -131,7 +131,16 @@ public final class AgentCommand implements java.util.concurrent.Callable<Integer
         AgentMetrics metrics = new AgentMetrics(engine, queue, captures);
         ApiServer api;
         try {
-            api = new ApiServer(hp.host(), hp.port(), new ApiRoutes(engine, metrics, token, Version.get()), tls);
+            long started = System.nanoTime(), staleAfter = 3L * c.checkpointSeconds * 1_000_000_000L;
+            ApiRoutes routes = new ApiRoutes(engine, metrics, token, Version.get()).withHealth(() -> {
+                List<String> p = new ArrayList<>();
+                for (LiveCapture lc : captures) if (lc.failure() != null) p.add("capture on " + lc.iface() + " stopped: " + lc.failure());
+                long last = engine.lastCheckpointWallNanos();
+                boolean stale = last == 0 ? System.nanoTime() - started > staleAfter : AgentEngine.wallNanos() - last > staleAfter;
+                if (stale) p.add("no checkpoint for more than " + 3 * c.checkpointSeconds + " s");
+                return p;
+            });
+            api = new ApiServer(hp.host(), hp.port(), routes, tls);
         } catch (Exception e) {
             captures.forEach(LiveCapture::close);
             closeQuietly(db);

@@ -87,6 +87,17 @@ class ApiTest {
     }
 
     @Test
+    void healthIs503WithTheProblemsWhenDegraded() throws Exception {
+        ApiRoutes degraded = new ApiRoutes(engine, new AgentMetrics(engine, null, List.of()), ApiToken.loadOrCreate(tmp.resolve("secrets/api-token")), "t")
+                .withHealth(() -> List.of("capture on eth1 stopped: The interface went down"));
+        ApiRoutes.Response r = degraded.handle("GET", "/healthz", null);
+        assertThat(r.status()).isEqualTo(503);
+        JsonNode h = JSON.readTree(r.body());
+        assertThat(h.get("status").asText()).isEqualTo("degraded");
+        assertThat(h.get("problems").get(0).asText()).startsWith("capture on eth1 stopped");
+    }
+
+    @Test
     void readOnly() throws Exception {
         for (String m : List.of("POST", "PUT", "DELETE", "PATCH")) {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/v1/assets"))

@@ -85,6 +85,14 @@ class LiveAgentTest {
                     events = get(agent, token, "/api/v1/events?type=asset.new");
                 }
                 assertThat(events.get("events").findValuesAsText("asset")).contains(SERVER, "127.0.0.1");
+                HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agent.apiPort + "/healthz")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
+                assertThat(JSON.readTree(health.body()).get("lastCheckpoint").isNull()).isFalse();
+                String text = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agent.apiPort + "/metrics"))
+                        .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString()).body();
+                assertThat(text).contains("gridscout_drops_total{cause=\"kernel\",interface=\"lo\"} 0.0")
+                        .contains("gridscout_drops_total{cause=\"queue\"} 0.0").containsPattern("gridscout_captured_total\\{interface=\"lo\"\\} [1-9]");
 
                 // 2. SIGTERM: the shutdown hook writes a final checkpoint
                 agent.run.process.toHandle().destroy();   // SIGTERM; Process.destroy() would also close our end of its output
@@ -105,7 +113,7 @@ class LiveAgentTest {
                 JsonNode a = get(agent, token, "/api/v1/assets/" + SERVER);
                 assertThat(a).isNotNull();
                 assertThat(a.get("firmware").asText()).isEqualTo("v2.7.1");
-                try (Processes.Running client = Processes.pymodbusClient(tmp, SERVER, port, 20_000)) {
+                try (Processes.Running client = Processes.pymodbusClient(tmp, SERVER, port, -1)) {
                     long checkpointedPackets = packetsAfterStop;
                     long deadline = System.currentTimeMillis() + 30_000;
                     // wait until a checkpoint holds traffic of this run, then kill while the client still sends
