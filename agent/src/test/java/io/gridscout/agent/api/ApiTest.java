@@ -30,7 +30,7 @@ import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The HTTP API over real captures, through a real socket with java.net.http. */
-class ApiTest {
+public class ApiTest {
     static final List<String> FILES = List.of("modbus-peer-mei-schneider-m340-pymodbus.pcap", "dnp3-iti-full_exchange.pcap",
             "enip-cisagov-enip_cip_example.pcap", "modbus-iti-ModbusTCP-plant1.pcap");
     static final ObjectMapper JSON = new ObjectMapper();
@@ -185,7 +185,7 @@ class ApiTest {
     static final Pattern SAMPLE = Pattern.compile("([a-zA-Z_:][a-zA-Z0-9_:]*(\\{[^}]*\\})?) (-?[0-9.eE+-]+|NaN|\\+Inf|-Inf)");
 
     /** Every non-comment line must be "name{labels} value". */
-    static Map<String, Double> parsePrometheus(String text) {
+    public static Map<String, Double> parsePrometheus(String text) {
         Map<String, Double> m = new HashMap<>();
         for (String line : text.split("\n")) {
             if (line.isEmpty() || line.startsWith("#")) continue;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gridscout.agent.TestFiles;
+import io.gridscout.agent.api.ApiTest;
 import io.gridscout.agent.cli.Main;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,6 +17,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -98,6 +100,26 @@ class ReplayTest {
                     Thread.sleep(250);
                 }
                 assertThat(live.toPrettyString()).isEqualTo(expected.toPrettyString());
+                assertThat(txPackets(host)).as("frames sent on the capture interface").isEqualTo(txBefore);
+                long frames = JSON.readTree(analyzed.toFile()).get("captures").get(0).get("packets").asLong();
+                HttpRequest metrics = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agent.apiPort + "/metrics"))
+                        .header("Authorization", "Bearer " + Files.readString(token).trim()).build();
+                assertThat(ApiTest.parsePrometheus(http.send(metrics, HttpResponse.BodyHandlers.ofString()).body()).get("gridscout_packets_total"))
+                        .isEqualTo((double) frames);
+
+                // a burst at top speed: every frame decoded, none dropped by the kernel or the queue
+                int loops = 300;
+                sh("ip", "netns", "exec", ns, "tcpreplay", "-q", "--topspeed", "--loop=" + loops, "-i", peer, TestFiles.pcap(CAPTURE).toString());
+                Map<String, Double> m = Map.of();
+                end = System.currentTimeMillis() + 30_000;
+                while (System.currentTimeMillis() < end) {
+                    m = ApiTest.parsePrometheus(http.send(metrics, HttpResponse.BodyHandlers.ofString()).body());
+                    if (m.get("gridscout_packets_total") >= frames * (1 + loops)) break;
+                    Thread.sleep(250);
+                }
+                assertThat(m.get("gridscout_packets_total")).isEqualTo((double) frames * (1 + loops));
+                assertThat(m.get("gridscout_drops_total{cause=\"kernel\",interface=\"" + host + "\"}")).isZero();
+                assertThat(m.get("gridscout_drops_total{cause=\"queue\"}")).isZero();
                 assertThat(txPackets(host)).as("frames sent on the capture interface").isEqualTo(txBefore);
                 agent.run.process.toHandle().destroy();
                 assertThat(agent.run.waitFor(30)).isIn(0, 143);
