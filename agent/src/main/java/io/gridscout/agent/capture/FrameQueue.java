@@ -5,8 +5,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The bounded hand-over from capture threads to the one pipeline thread. A full queue drops the newest
- * frame (the capture thread must never block libpcap's ring) and counts it.
+ * The bounded hand-over from capture threads to the one pipeline thread. When it is full the capture thread
+ * waits briefly (the kernel ring, 64 MB by default, absorbs the burst meanwhile), then drops the frame and
+ * counts it; it never blocks for long, so breakLoop() stays prompt.
  */
 public final class FrameQueue {
     private final ArrayBlockingQueue<Frame> queue;
@@ -17,7 +18,12 @@ public final class FrameQueue {
     }
 
     public void offer(Frame f) {
-        if (!queue.offer(f)) dropped.incrementAndGet();
+        try {
+            if (!queue.offer(f) && !queue.offer(f, 20, TimeUnit.MILLISECONDS)) dropped.incrementAndGet();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            dropped.incrementAndGet();
+        }
     }
 
     /** Next frame, or null after {@code millis} without one. */

@@ -108,7 +108,7 @@ class ReplayTest {
                         .isEqualTo((double) frames);
 
                 // a burst at top speed: every frame decoded, none dropped by the kernel or the queue
-                int loops = 300;
+                int loops = 3000;
                 sh("ip", "netns", "exec", ns, "tcpreplay", "-q", "--topspeed", "--loop=" + loops, "-i", peer, TestFiles.pcap(CAPTURE).toString());
                 Map<String, Double> m = Map.of();
                 end = System.currentTimeMillis() + 30_000;
