@@ -45,8 +45,9 @@ public final class WatchCommand implements Callable<Integer> {
         }
         PrintStream out = System.out;
         engine.addListener(events -> {
-            Inventory inv = engine.inventory();
-            for (ChangeEvent e : events) print(out, e, inv);
+            java.util.Map<String, Inventory.Asset> byId = new java.util.HashMap<>();
+            for (Inventory.Asset a : engine.inventory().assets()) byId.put(a.id(), a);
+            for (ChangeEvent e : events) print(out, e, byId);
             out.flush();
         });
         FrameQueue queue = new FrameQueue(65_536);
@@ -88,11 +89,11 @@ public final class WatchCommand implements Callable<Integer> {
         return 0;
     }
 
-    static void print(PrintStream out, ChangeEvent e, Inventory inv) {
+    static void print(PrintStream out, ChangeEvent e, java.util.Map<String, Inventory.Asset> assets) {
         String t = Times.iso(e.time());
         switch (e.type()) {
             case ChangeEvent.NEW_ASSET -> {
-                Inventory.Asset a = inv.asset(e.assetId());
+                Inventory.Asset a = assets.get(e.assetId());
                 out.println(t + " new asset " + e.assetId() + (a == null ? "" : " " + a.deviceClass() + " macs=" + a.macs()
                         + (a.vendor() != null ? " vendor=\"" + a.vendor() + "\"" : "") + (a.model() != null ? " model=\"" + a.model() + "\"" : "")
                         + (a.firmware() != null ? " firmware=\"" + a.firmware() + "\"" : "")));

@@ -351,10 +351,13 @@ public final class InventoryBuilder implements FactSink {
                 .thenComparing(c -> idOrder.get(c.server())).thenComparing(Inventory.Communication::protocol)
                 .thenComparing(Inventory.Communication::transport).thenComparingInt(Inventory.Communication::port));
 
+        // the classifier looks at the communications an asset is the client of: index them once (not assets x comms)
+        Map<String, List<Inventory.Communication>> byClient = new HashMap<>();
+        for (Inventory.Communication c : communications) byClient.computeIfAbsent(c.client(), k -> new ArrayList<>()).add(c);
         List<Inventory.Asset> assets = new ArrayList<>(drafts.size());
         for (AssetDraft d : drafts) {
             Inventory.Asset a = d.toRecord(null);
-            assets.add(d.toRecord(classifier.classify(a, communications)));
+            assets.add(d.toRecord(classifier.classify(a, byClient.getOrDefault(a.id(), List.of()))));
         }
         return new Inventory(List.copyOf(captures), assets, communications, new TreeMap<>(counters));
     }
