@@ -51,15 +51,20 @@ public final class InventoryStore implements AutoCloseable {
             throw new SQLException("cannot create directory for " + file + ": " + e.getMessage(), e);
         }
         Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
-        try (Statement s = c.createStatement()) {
-            s.execute("PRAGMA journal_mode=WAL");
-            s.execute("PRAGMA synchronous=NORMAL");   // WAL + NORMAL: a crash loses at most the last transaction, never corrupts
-            s.execute("PRAGMA foreign_keys=ON");
-            s.execute("PRAGMA busy_timeout=5000");
+        try {
+            try (Statement s = c.createStatement()) {
+                s.execute("PRAGMA busy_timeout=5000");
+                s.execute("PRAGMA journal_mode=WAL");
+                s.execute("PRAGMA synchronous=NORMAL");   // WAL + NORMAL: a crash loses at most the last transaction, never corrupts
+                s.execute("PRAGMA foreign_keys=ON");
+            }
+            InventoryStore store = new InventoryStore(c);
+            store.migrate();
+            return store;
+        } catch (SQLException | RuntimeException e) {
+            c.close();
+            throw e;
         }
-        InventoryStore store = new InventoryStore(c);
-        store.migrate();
-        return store;
     }
 
     private void migrate() throws SQLException {

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The store round trip (inventory survives a restart unchanged) and change events from real captures. */
 class PersistenceTest {
@@ -100,5 +101,23 @@ class PersistenceTest {
             // retention: everything older than "now + 1 s" goes
             assertThat(store.pruneEvents(AgentEngine.wallNanos() + 1_000_000_000L)).isEqualTo(e1.size() + e2.size());
         }
+    }
+
+    @Test
+    void refusesAStoreFromANewerGridscoutAndANonStore() throws Exception {
+        Path db = tmp.resolve("newer.db");
+        try (InventoryStore store = InventoryStore.open(db)) {
+            assertThat(store.schemaVersion()).isEqualTo(1);
+        }
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db);
+             java.sql.Statement s = c.createStatement()) {
+            s.execute("INSERT INTO schema_migrations VALUES (99, 0)");
+        }
+        assertThatThrownBy(() -> InventoryStore.open(db)).isInstanceOf(java.sql.SQLException.class)
+                .hasMessage("store schema version 99 is newer than this gridscout (1)");
+        Path notAStore = tmp.resolve("text.db");
+        Files.writeString(notAStore, "this is not an SQLite database, just text that is long enough to fill a header page\n".repeat(50));
+        assertThatThrownBy(() -> InventoryStore.open(notAStore)).isInstanceOf(java.sql.SQLException.class)
+                .hasMessageContaining("not a database");
     }
 }
