@@ -13,7 +13,6 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import org.pcap4j.core.PcapStat;
 
 import java.util.HashSet;
 import java.util.List;
@@ -54,12 +53,16 @@ public final class AgentMetrics {
         FunctionCounter.builder("gridscout.drops", engine, AgentEngine::eventsDropped).tag("cause", "events")
                 .description("frames (or events) dropped, by cause").register(registry);
         for (LiveCapture c : captures) {
-            FunctionCounter.builder("gridscout.drops", c, x -> pcap(x, PcapStat::getNumPacketsDropped)).tag("cause", "kernel")
+            FunctionCounter.builder("gridscout.drops", c, x -> x.stats().kernelDrops()).tag("cause", "kernel")
                     .tag("interface", c.iface()).description("frames (or events) dropped, by cause").register(registry);
-            FunctionCounter.builder("gridscout.drops", c, x -> pcap(x, PcapStat::getNumPacketsDroppedByIf)).tag("cause", "interface")
+            FunctionCounter.builder("gridscout.drops", c, x -> x.stats().interfaceDrops()).tag("cause", "interface")
                     .tag("interface", c.iface()).description("frames (or events) dropped, by cause").register(registry);
             FunctionCounter.builder("gridscout.captured", c, LiveCapture::frames).tag("interface", c.iface())
                     .description("frames handed over by the capture thread").register(registry);
+            FunctionCounter.builder("gridscout.capture.reopened", c, LiveCapture::reopened).tag("interface", c.iface())
+                    .description("interface reopened after a failure").register(registry);
+            Gauge.builder("gridscout.capture.up", c, x -> x.failure() == null ? 1 : 0).tag("interface", c.iface())
+                    .description("1 while the interface captures").register(registry);
         }
         checkpointTimer = Timer.builder("gridscout.checkpoint").description("checkpoint duration").register(registry);
         FunctionCounter.builder("gridscout.checkpoints", engine, AgentEngine::checkpoints).description("completed checkpoints").register(registry);
@@ -72,11 +75,6 @@ public final class AgentMetrics {
 
     private void counter(String name, String description, ToLongFunction<AgentEngine.LiveStats> f) {
         FunctionCounter.builder(name, engine, e -> f.applyAsLong(e.stats())).description(description).register(registry);
-    }
-
-    private static double pcap(LiveCapture c, ToLongFunction<PcapStat> f) {
-        PcapStat s = c.stats();
-        return s == null ? 0 : f.applyAsLong(s);
     }
 
     /** Prometheus text exposition; registers per-protocol malformed counters as protocols appear. */

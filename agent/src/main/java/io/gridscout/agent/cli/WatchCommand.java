@@ -82,7 +82,7 @@ public final class WatchCommand implements Callable<Integer> {
         stop.run();
         for (LiveCapture c : captures) {
             var s = c.stats();
-            System.err.println(c.iface() + ": " + c.frames() + " frames" + (s == null ? "" : ", " + s.getNumPacketsDropped() + " kernel drops")
+            System.err.println(c.iface() + ": " + c.frames() + " frames" + ", " + s.kernelDrops() + " kernel drops"
                     + (c.failure() != null ? ", failed: " + c.failure() : ""));
         }
         System.err.println("queue drops: " + queue.dropped());

@@ -121,6 +121,72 @@ class ReplayTest {
                 assertThat(m.get("gridscout_drops_total{cause=\"kernel\",interface=\"" + host + "\"}")).isZero();
                 assertThat(m.get("gridscout_drops_total{cause=\"queue\"}")).isZero();
                 assertThat(txPackets(host)).as("frames sent on the capture interface").isEqualTo(txBefore);
+
+                // the interface goes down: /healthz says so; it comes back: capture resumes by itself
+                HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agent.apiPort + "/healthz")).build();
+                sh("ip", "link", "set", host, "down");
+                HttpResponse<String> h = null;
+                end = System.currentTimeMillis() + 20_000;
+                while (System.currentTimeMillis() < end && (h == null || h.statusCode() != 503)) {
+                    Thread.sleep(200);
+                    h = http.send(health, HttpResponse.BodyHandlers.ofString());
+                }
+                assertThat(h.statusCode()).as(h.body()).isEqualTo(503);
+                assertThat(JSON.readTree(h.body()).get("problems").get(0).asText()).startsWith("capture on " + host + " stopped");
+                sh("ip", "link", "set", host, "up");
+                end = System.currentTimeMillis() + 20_000;
+                while (System.currentTimeMillis() < end && h.statusCode() != 200) {
+                    Thread.sleep(200);
+                    h = http.send(health, HttpResponse.BodyHandlers.ofString());
+                }
+                assertThat(h.statusCode()).as(h.body()).isEqualTo(200);
+                double before = m.get("gridscout_packets_total");
+                sh("ip", "netns", "exec", ns, "tcpreplay", "-q", "-i", peer, TestFiles.pcap(CAPTURE).toString());
+                end = System.currentTimeMillis() + 20_000;
+                while (System.currentTimeMillis() < end) {
+                    m = ApiTest.parsePrometheus(http.send(metrics, HttpResponse.BodyHandlers.ofString()).body());
+                    if (m.get("gridscout_packets_total") >= before + frames) break;
+                    Thread.sleep(250);
+                }
+                assertThat(m.get("gridscout_packets_total")).isEqualTo(before + frames);
+                assertThat(m.get("gridscout_capture_up{interface=\"" + host + "\"}")).isEqualTo(1.0);
+                assertThat(txPackets(host)).as("frames sent on the capture interface").isEqualTo(txBefore);
+
+                // the interface disappears and comes back (a USB NIC replugged): the capture reopens it
+                sh("ip", "link", "del", host);
+                end = System.currentTimeMillis() + 20_000;
+                while (System.currentTimeMillis() < end && h.statusCode() != 503) {
+                    Thread.sleep(200);
+                    h = http.send(health, HttpResponse.BodyHandlers.ofString());
+                }
+                assertThat(h.statusCode()).as(h.body()).isEqualTo(503);
+                sh("ip", "link", "add", host, "type", "veth", "peer", "name", peer);
+                sh("ip", "link", "set", peer, "netns", ns);
+                Files.writeString(Path.of("/proc/sys/net/ipv6/conf", host, "disable_ipv6"), "1");
+                sh("ip", "link", "set", host, "arp", "off");
+                sh("ip", "netns", "exec", ns, "sh", "-c", "echo 1 > /proc/sys/net/ipv6/conf/" + peer + "/disable_ipv6");
+                sh("ip", "netns", "exec", ns, "ip", "link", "set", peer, "arp", "off");
+                sh("ip", "link", "set", host, "up");
+                sh("ip", "netns", "exec", ns, "ip", "link", "set", peer, "up");
+                end = System.currentTimeMillis() + 20_000;
+                while (System.currentTimeMillis() < end && h.statusCode() != 200) {
+                    Thread.sleep(200);
+                    h = http.send(health, HttpResponse.BodyHandlers.ofString());
+                }
+                assertThat(h.statusCode()).as(h.body()).isEqualTo(200);
+                long txAfterRecreate = txPackets(host);
+                before = m.get("gridscout_packets_total");
+                sh("ip", "netns", "exec", ns, "tcpreplay", "-q", "-i", peer, TestFiles.pcap(CAPTURE).toString());
+                end = System.currentTimeMillis() + 20_000;
+                while (System.currentTimeMillis() < end) {
+                    m = ApiTest.parsePrometheus(http.send(metrics, HttpResponse.BodyHandlers.ofString()).body());
+                    if (m.get("gridscout_packets_total") >= before + frames) break;
+                    Thread.sleep(250);
+                }
+                assertThat(m.get("gridscout_packets_total")).isEqualTo(before + frames);
+                assertThat(m.get("gridscout_capture_reopened_total{interface=\"" + host + "\"}")).isGreaterThanOrEqualTo(1.0);
+                assertThat(txPackets(host)).as("frames sent on the recreated capture interface").isEqualTo(txAfterRecreate);
+                txBefore = txAfterRecreate;
                 agent.run.process.toHandle().destroy();
                 assertThat(agent.run.waitFor(30)).isIn(0, 143);
                 assertThat(txPackets(host)).isEqualTo(txBefore);
