@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** Entry point of the gridscout command line. Exit codes: 0 ok, 1 partial results, 2 usage or input errors. */
 @Command(name = "gridscout", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Passive asset inventory for utility control networks.",
-        subcommands = {AnalyzeCommand.class, ReportCommand.class, ControlsCommand.class})
+        subcommands = {AnalyzeCommand.class, ReportCommand.class, ControlsCommand.class, AgentCommand.class, WatchCommand.class})
 public final class Main implements Runnable {
     @Override
     public void run() {
@@ -15,6 +15,8 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        // pcap4j logs every loop start/stop at INFO; operators need its warnings only
+        if (System.getProperty("org.slf4j.simpleLogger.log.org.pcap4j") == null) System.setProperty("org.slf4j.simpleLogger.log.org.pcap4j", "warn");
         System.exit(run(args));
     }
 

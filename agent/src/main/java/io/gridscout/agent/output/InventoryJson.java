@@ -56,7 +56,7 @@ public final class InventoryJson {
         }
     }
 
-    static void asset(JsonGenerator g, Inventory.Asset a) throws IOException {
+    public static void asset(JsonGenerator g, Inventory.Asset a) throws IOException {
         g.writeStartObject();
         g.writeStringField("id", a.id());
         strings(g, "macs", a.macs());
@@ -102,7 +102,7 @@ public final class InventoryJson {
         g.writeEndObject();
     }
 
-    static void communication(JsonGenerator g, Inventory.Communication c) throws IOException {
+    public static void communication(JsonGenerator g, Inventory.Communication c) throws IOException {
         g.writeStartObject();
         g.writeStringField("client", c.client());
         g.writeStringField("server", c.server());

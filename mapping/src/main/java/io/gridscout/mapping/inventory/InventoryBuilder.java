@@ -71,6 +71,73 @@ public final class InventoryBuilder implements FactSink {
         counters.merge(counter, n, Long::sum);
     }
 
+    // ------------------------------------------------------------------ restore
+
+    /**
+     * Re-seeds an empty builder from a stored snapshot so a restarted agent continues where it stopped: each
+     * asset becomes its hosts again (one per IP, or one per MAC for L2-only assets) carrying the asset's services,
+     * attributes and MACs; communications are re-attached between the assets' primary hosts. Attributes the
+     * snapshot derives itself (the OUI vendor) are not restored. A later {@link #snapshot} reproduces the input.
+     */
+    public void restore(Inventory inv) {
+        if (!ipHosts.isEmpty() || !macHosts.isEmpty() || !comms.isEmpty()) throw new IllegalStateException("restore needs an empty builder");
+        captures.addAll(inv.captures());
+        counters.putAll(inv.counters());
+        Map<String, Host> primary = new HashMap<>();
+        for (Inventory.Asset a : inv.assets()) {
+            List<Long> macs = new ArrayList<>();
+            for (String m : a.macs()) macs.add(Mac.parse(m));
+            List<Host> hosts = new ArrayList<>();
+            for (String ip : a.ips()) {
+                IpAddr addr = IpAddr.parse(ip);
+                Host h = ipHosts.computeIfAbsent(addr, k -> new Host(k, Mac.NONE));
+                for (long m : macs) {
+                    if (h.macs.size() < 8 && h.macs.add(m)) {
+                        MacInfo mi = macInfo(m);
+                        if (mi.ips.size() < 64) mi.ips.add(addr); else mi.overflow = true;
+                    }
+                }
+                hosts.add(h);
+            }
+            if (hosts.isEmpty()) for (long m : macs) hosts.add(macHosts.computeIfAbsent(m, k -> new Host(null, k)));
+            if (hosts.isEmpty()) continue;
+            Host main = hosts.get(0);
+            for (Host h : hosts) {
+                if (h.ip != null && h.ip.toString().equals(a.id())) main = h;
+                h.seen(a.firstSeen(), a.lastSeen());
+            }
+            for (Inventory.Service s : a.services()) {
+                main.industrial |= !GENERIC.contains(s.protocol());
+                ServiceState st = main.service(s.protocol(), s.transport(), s.port(), s.role());
+                st.seen(a.firstSeen());
+                st.seen(a.lastSeen());
+                s.details().forEach((name, values) -> {
+                    Set<Object> set = st.details.computeIfAbsent(name, k -> new TreeSet<>(InventoryBuilder::compareValues));
+                    for (Object v : values) set.add(v instanceof Number n ? (Object) n.longValue() : v);
+                });
+            }
+            for (Inventory.Attribute at : a.attributes()) {
+                if ("oui".equals(at.source())) continue;
+                AttrValue v = new AttrValue(at.name(), at.value(), at.source(), at.confidence(), at.firstSeen());
+                v.last = at.lastSeen();
+                main.attributes.add(v);
+                main.industrial = true;
+            }
+            primary.put(a.id(), main);
+        }
+        for (Inventory.Communication c : inv.communications()) {
+            Host client = primary.get(c.client()), server = primary.get(c.server());
+            if (client == null || server == null) continue;
+            Comm comm = new Comm(c.firstSeen());
+            comm.last = c.lastSeen();
+            comm.packets = c.packets();
+            comm.bytes = c.bytes();
+            for (Inventory.Operation o : c.operations()) comm.ops.put(List.of(o.code(), o.name(), o.kind()), new long[] {o.count()});
+            for (Inventory.Detail d : c.details()) comm.details.put(List.of(d.name(), d.value()), new long[] {d.count()});
+            comms.put(new CommKey(client, server, c.protocol(), c.transport(), c.port()), comm);
+        }
+    }
+
     // ------------------------------------------------------------------ facts
 
     @Override

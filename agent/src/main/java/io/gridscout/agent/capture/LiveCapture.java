@@ -1,0 +1,239 @@
+package io.gridscout.agent.capture;
+
+import org.pcap4j.core.BpfProgram;
+import org.pcap4j.core.NotOpenException;
+import org.pcap4j.core.PcapHandle;
+import org.pcap4j.core.PcapNativeException;
+import org.pcap4j.core.PcapNetworkInterface;
+import org.pcap4j.core.PcapStat;
+import org.pcap4j.core.Pcaps;
+import org.pcap4j.core.RawPacketListener;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+
+/**
+ * Passive capture on one interface via libpcap: one thread runs {@code pcap_loop} and copies each frame into
+ * the {@link FrameQueue}. Nothing here ever sends: the handle is used only for loop, filter, stats and close.
+ * {@code loop()} + {@code breakLoop()} because {@code getNextRawPacket} blocks forever on an idle interface
+ * (libpcap 1.10, TPACKET_V3). When the interface fails (goes down, is removed) the thread reopens it every
+ * few seconds; {@link #failure()} says why it is not capturing meanwhile.
+ */
+public final class LiveCapture implements AutoCloseable {
+    static final long RETRY_MILLIS = 2000;
+
+    private final String iface;
+    private final CaptureOptions options;
+    private final FrameQueue queue;
+    private final Thread thread;
+    private final Object lock = new Object();
+    private volatile PcapHandle handle;
+    private volatile boolean stopping;
+    private volatile String failure;
+    private volatile long frames, reopened;
+    private long droppedBase, droppedByIfBase;   // drops of handles closed earlier (counters stay monotonic)
+    private volatile Stats lastStats = new Stats(0, 0);
+    private int linkType;
+
+    /** Kernel drops (ring full) and interface drops, summed over every handle this capture has had. */
+    public record Stats(long kernelDrops, long interfaceDrops) {}
+
+    private LiveCapture(String iface, CaptureOptions options, FrameQueue queue, PcapHandle first) {
+        this.iface = iface;
+        this.options = options;
+        this.queue = queue;
+        this.handle = first;
+        this.linkType = first.getDlt().value();
+        this.thread = new Thread(this::run, "capture-" + iface);
+        this.thread.setDaemon(true);
+    }
+
+    /** Opens {@code iface} and starts its capture thread. */
+    public static LiveCapture start(String iface, CaptureOptions o, FrameQueue queue) throws CaptureUnavailableException {
+        requireCapturePrivileges();
+        LiveCapture c = new LiveCapture(iface, o, queue, open(iface, o));
+        c.thread.start();
+        return c;
+    }
+
+    private static PcapHandle open(String iface, CaptureOptions o) throws CaptureUnavailableException {
+        PcapHandle h;
+        try {
+            PcapNetworkInterface nif = Pcaps.getDevByName(iface);
+            if (nif == null) throw new CaptureUnavailableException("no such interface: " + iface);
+            h = new PcapHandle.Builder(iface).snaplen(o.snaplen())
+                    .promiscuousMode(o.promiscuous() ? PcapNetworkInterface.PromiscuousMode.PROMISCUOUS : PcapNetworkInterface.PromiscuousMode.NONPROMISCUOUS)
+                    .timeoutMillis(100).bufferSize(o.bufferBytes()).build();
+        } catch (PcapNativeException e) {
+            throw new CaptureUnavailableException("cannot open " + iface + ": " + e.getMessage());
+        }
+        try {
+            if (o.bpf() != null && !o.bpf().isBlank()) h.setFilter(o.bpf(), BpfProgram.BpfCompileMode.OPTIMIZE);
+        } catch (PcapNativeException | NotOpenException e) {
+            h.close();
+            throw new CaptureUnavailableException("bad BPF filter '" + o.bpf() + "': " + e.getMessage());
+        }
+        return h;
+    }
+
+    /** Refuses with one clear line when libpcap cannot be loaded or the process lacks CAP_NET_RAW. */
+    public static void requireCapturePrivileges() throws CaptureUnavailableException {
+        try {
+            Pcaps.libVersion();
+        } catch (Throwable e) {   // UnsatisfiedLinkError/NoClassDefFoundError from JNA: no usable libpcap
+            throw new CaptureUnavailableException("libpcap not found (install libpcap0.8 or libpcap): " + e.getMessage());
+        }
+        if (!hasCapNetRaw()) {
+            throw new CaptureUnavailableException("live capture needs CAP_NET_RAW: run as the gridscout service "
+                    + "(AmbientCapabilities=CAP_NET_RAW) or grant it, e.g. setcap cap_net_raw+ep on the java binary");
+        }
+    }
+
+    /** Bit 13 of the effective capability set; true when the set cannot be read (not Linux: let libpcap decide). */
+    static boolean hasCapNetRaw() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("CapEff:")) return (Long.parseUnsignedLong(line.substring(7).trim(), 16) & (1L << 13)) != 0;
+            }
+        } catch (Exception e) {
+            return true;
+        }
+        return true;
+    }
+
+    private void run() {
+        while (!stopping) {
+            PcapHandle h = handle;
+            if (h != null) {
+                loop(h);
+                synchronized (lock) {
+                    retire(h);
+                }
+            }
+            if (stopping) return;
+            try {
+                Thread.sleep(RETRY_MILLIS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            synchronized (lock) {
+                if (stopping) return;
+                try {
+                    PcapHandle n = open(iface, options);
+                    if (n.getDlt().value() != linkType) linkType = n.getDlt().value();
+                    handle = n;
+                    failure = null;
+                    reopened++;
+                } catch (CaptureUnavailableException e) {
+                    failure = e.getMessage();
+                }
+            }
+        }
+    }
+
+    private void loop(PcapHandle h) {
+        int lt = h.getDlt().value();
+        RawPacketListener listener = raw -> {
+            Timestamp ts = h.getTimestamp();
+            long t = ts.getTime() / 1000 * 1_000_000_000L + ts.getNanos();
+            Integer orig = h.getOriginalLength();
+            frames++;
+            queue.offer(new Frame(lt, raw, orig != null ? orig : raw.length, t));
+        };
+        try {
+            h.loop(-1, listener);
+        } catch (InterruptedException e) {
+            // breakLoop(): shutdown
+        } catch (PcapNativeException | NotOpenException e) {
+            if (!stopping) failure = iface + ": " + e.getMessage();
+        }
+    }
+
+    /** Folds a finished handle's drop counters into the base and closes it. Under lock. */
+    private void retire(PcapHandle h) {
+        if (handle != h) return;
+        Stats s = read(h);
+        droppedBase = s.kernelDrops();
+        droppedByIfBase = s.interfaceDrops();
+        lastStats = s;
+        handle = null;
+        h.close();
+    }
+
+    private Stats read(PcapHandle h) {
+        try {
+            PcapStat p = h.getStats();
+            return new Stats(droppedBase + p.getNumPacketsDropped(), droppedByIfBase + p.getNumPacketsDroppedByIf());
+        } catch (PcapNativeException | NotOpenException e) {
+            return new Stats(droppedBase, droppedByIfBase);
+        }
+    }
+
+    public String iface() {
+        return iface;
+    }
+
+    public long frames() {
+        return frames;
+    }
+
+    /** How often the interface was reopened after a failure. */
+    public long reopened() {
+        return reopened;
+    }
+
+    /**
+     * Why this interface is not capturing right now, or null while it captures. A link that is down (cable of
+     * the SPAN port unplugged) does not always end libpcap's loop, so the kernel's operstate is asked too.
+     */
+    public String failure() {
+        String f = failure;
+        if (f != null) return f;
+        try {
+            String state = Files.readString(Path.of("/sys/class/net", iface, "operstate")).trim();
+            if (state.equals("down") || state.equals("lowerlayerdown") || state.equals("notpresent")) return iface + ": link is " + state;
+        } catch (Exception e) {
+            // no sysfs (not Linux) or the interface vanished: libpcap reports the latter
+        }
+        return null;
+    }
+
+    /** Drops as libpcap reports them, monotonic over reopenings; the last answer after close. */
+    public Stats stats() {
+        synchronized (lock) {
+            PcapHandle h = handle;
+            if (h != null && !stopping) lastStats = read(h);
+            return lastStats;
+        }
+    }
+
+    @Override
+    public void close() {
+        stats();
+        PcapHandle h;
+        synchronized (lock) {
+            stopping = true;
+            h = handle;
+        }
+        if (h != null) {
+            try {
+                h.breakLoop();
+            } catch (NotOpenException e) {
+                // already closed
+            }
+        }
+        thread.interrupt();   // ends a retry sleep
+        try {
+            thread.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (lock) {
+            if (handle != null) {
+                handle.close();
+                handle = null;
+            }
+        }
+    }
+}
