@@ -140,7 +140,7 @@ public final class InventoryStore implements AutoCloseable {
                 }
                 p.executeBatch();
             }
-            try (PreparedStatement pa = db.prepareStatement("INSERT INTO assets VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
+            try (PreparedStatement pa = db.prepareStatement("INSERT INTO assets VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
                  PreparedStatement pt = db.prepareStatement("INSERT INTO attributes VALUES (?,?,?,?,?,?,?,?)");
                  PreparedStatement ps = db.prepareStatement("INSERT INTO services VALUES (?,?,?,?,?,?,?)")) {
                 int ord = 0;
@@ -157,6 +157,8 @@ public final class InventoryStore implements AutoCloseable {
                     pa.setString(10, a.deviceClass());
                     pa.setLong(11, a.firstSeen());
                     pa.setLong(12, a.lastSeen());
+                    pa.setDouble(13, a.classConfidence());
+                    pa.setString(14, json(a.classRules()));
                     pa.addBatch();
                     int i = 0;
                     for (Inventory.Attribute at : a.attributes()) {
@@ -269,7 +271,7 @@ public final class InventoryStore implements AutoCloseable {
                 String id = r.getString(1);
                 assets.add(new Inventory.Asset(id, parse(r.getString(3), STRINGS), parse(r.getString(4), STRINGS), r.getString(5),
                         r.getString(6), r.getString(7), r.getString(8), r.getString(9), r.getString(10),
-                        0.0, List.of(),   // the class's confidence and rules are derived again by the snapshot after restore
+                        r.getDouble(13), parse(r.getString(14), STRINGS),
                         List.copyOf(services.getOrDefault(id, List.of())), List.copyOf(attrs.getOrDefault(id, List.of())),
                         r.getLong(11), r.getLong(12)));
             }

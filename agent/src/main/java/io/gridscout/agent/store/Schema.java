@@ -27,5 +27,9 @@ final class Schema {
                             + " first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL)",
                     "CREATE TABLE events (seq INTEGER PRIMARY KEY AUTOINCREMENT, time_ns INTEGER NOT NULL, type TEXT NOT NULL, asset_id TEXT,"
                             + " subject TEXT, old_value TEXT, new_value TEXT)",
-                    "CREATE INDEX events_time ON events(time_ns)"));
+                    "CREATE INDEX events_time ON events(time_ns)"),
+            // 2: the device class keeps its confidence and the rules that fired
+            List.of(
+                    "ALTER TABLE assets ADD COLUMN class_confidence REAL NOT NULL DEFAULT 0",
+                    "ALTER TABLE assets ADD COLUMN class_rules TEXT NOT NULL DEFAULT '[]'"));
 }

@@ -38,7 +38,7 @@ class PersistenceTest {
         String before;
         try (InventoryStore store = InventoryStore.open(db)) {
             assertThat(store.journalMode()).isEqualToIgnoringCase("wal");
-            assertThat(store.schemaVersion()).isEqualTo(1);
+            assertThat(store.schemaVersion()).isEqualTo(Schema.MIGRATIONS.size());
             AgentEngine engine = new AgentEngine(AgentEngine.Settings.defaults(), store);
             for (String f : List.of(MEI, "dnp3-iti-full_exchange.pcap", "enip-cisagov-enip_cip_example.pcap", "bacnet-cisagov-bacnet_example.pcap",
                     "goose-mms-iti-Sample_File_MMS_and_GOOSE.pcap", "opcua-peer-nodeopcua-server-milo-client.pcap", "modbus-zeek-modbusSmall.pcap")) {
@@ -107,14 +107,14 @@ class PersistenceTest {
     void refusesAStoreFromANewerGridscoutAndANonStore() throws Exception {
         Path db = tmp.resolve("newer.db");
         try (InventoryStore store = InventoryStore.open(db)) {
-            assertThat(store.schemaVersion()).isEqualTo(1);
+            assertThat(store.schemaVersion()).isEqualTo(Schema.MIGRATIONS.size());
         }
         try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db);
              java.sql.Statement s = c.createStatement()) {
             s.execute("INSERT INTO schema_migrations VALUES (99, 0)");
         }
         assertThatThrownBy(() -> InventoryStore.open(db)).isInstanceOf(java.sql.SQLException.class)
-                .hasMessage("store schema version 99 is newer than this gridscout (1)");
+                .hasMessage("store schema version 99 is newer than this gridscout (2)");
         Path notAStore = tmp.resolve("text.db");
         Files.writeString(notAStore, "this is not an SQLite database, just text that is long enough to fill a header page\n".repeat(50));
         assertThatThrownBy(() -> InventoryStore.open(notAStore)).isInstanceOf(java.sql.SQLException.class)
