@@ -3,6 +3,7 @@ package io.gridscout.protocols.cotp;
 import io.gridscout.protocols.fact.Fact;
 import io.gridscout.protocols.fact.Transport;
 import io.gridscout.protocols.flow.RecordingSession;
+import io.gridscout.protocols.testutil.Captures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -23,8 +24,8 @@ class IsoOnTcpDecoderTest {
     @ValueSource(strings = {"mms-peer-libiec61850-identify-siprotec.pcap", "mms-iti-8d7c7db0-9804-012b-b2a6-0016cb8cea27.pcap",
             "s7comm-cisagov-s7ident.pcap", "s7comm-iti-s7comm_reading_plc_status.pcap"})
     void byteAtATimeGivesTheSameFacts(String capture) throws Exception {
-        List<Fact> whole = CaptureReplay.allFacts(CaptureReplay.replay(capture, 102, "iso-tsap", IsoOnTcpDecoder::new));
-        List<Fact> bytes = CaptureReplay.allFacts(CaptureReplay.replay(capture, 102, "iso-tsap", IsoOnTcpDecoder::new, 1));
+        List<Fact> whole = Captures.facts(Captures.replay(capture, 102, "iso-tsap", IsoOnTcpDecoder::new));
+        List<Fact> bytes = Captures.facts(Captures.replay(capture, 102, "iso-tsap", IsoOnTcpDecoder::new, 1));
         assertThat(strip(bytes)).isEqualTo(strip(whole));
         assertThat(whole).isNotEmpty();
     }

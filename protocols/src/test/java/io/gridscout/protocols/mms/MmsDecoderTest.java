@@ -1,9 +1,9 @@
 package io.gridscout.protocols.mms;
 
-import io.gridscout.protocols.cotp.CaptureReplay;
 import io.gridscout.protocols.cotp.IsoOnTcpDecoder;
 import io.gridscout.protocols.fact.Fact;
 import io.gridscout.protocols.flow.RecordingSession;
+import io.gridscout.protocols.testutil.Captures;
 import org.junit.jupiter.api.Test;
 
 import java.util.HexFormat;
@@ -44,7 +44,7 @@ class MmsDecoderTest {
 
     @Test
     void initiateParametersAreDetails() throws Exception {
-        List<RecordingSession> s = CaptureReplay.replay("mms-peer-libiec61850-identify-siprotec.pcap", 102, "iso-tsap",
+        List<RecordingSession> s = Captures.replay("mms-peer-libiec61850-identify-siprotec.pcap", 102, "iso-tsap",
                 IsoOnTcpDecoder::new);
         // libiec61850: proposed 65000 octets, version 1 (tshark: localDetailCalling 65000, proposedVersionNumber 1)
         assertThat(s.get(0).details).containsKeys("proposedMaxPduSize=65000", "proposedVersion=1", "version=1",
