@@ -24,13 +24,7 @@ class S7CommCaptureTest {
         List<Fact> facts = Captures.facts(sessions);
         Map<String, Object> truth = Captures.truth(capture);
         Captures.assertRoles(facts, truth, "s7comm", "s7comm");
-        Map<String, Object> ident = (Map<String, Object>) ((Map<String, Object>) truth.get("s7comm")).get("identification");
-        for (Map.Entry<String, Object> e : ident.entrySet()) {
-            var values = Captures.identityValues(facts, e.getKey());
-            for (Object v : ((Map<String, Object>) e.getValue()).values()) {
-                if (!((String) v).isEmpty()) assertThat(values).as(e.getKey()).contains((String) v);
-            }
-        }
+        Captures.assertIdentityValues(facts, (Map<String, Object>) ((Map<String, Object>) truth.get("s7comm")).get("identification"), true);
         for (RecordingSession s : sessions) assertThat(s.malformed).as(capture).isEmpty();
     }
 

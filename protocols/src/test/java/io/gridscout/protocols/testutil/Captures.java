@@ -246,6 +246,22 @@ public final class Captures {
     }
 
     /**
+     * Asserts every value of a truth section's "ip:port" -> {attribute: value} map is among the identity values the
+     * facts state about that endpoint; {@code ignoreEmpty}: empty truth values (tshark shows blank fields) are not
+     * looked for.
+     */
+    @SuppressWarnings("unchecked")
+    public static void assertIdentityValues(List<Fact> facts, Map<String, Object> byEndpoint, boolean ignoreEmpty) {
+        for (Map.Entry<String, Object> e : byEndpoint.entrySet()) {
+            Set<String> values = identityValues(facts, e.getKey());
+            for (Object v : ((Map<String, Object>) e.getValue()).values()) {
+                if (ignoreEmpty && ((String) v).isEmpty()) continue;
+                if (!values.contains((String) v)) throw new AssertionError(e.getKey() + ": no identity value '" + v + "' in " + values);
+            }
+        }
+    }
+
+    /**
      * Asserts the protocol's Service facts name exactly the truth file's endpoints and roles (by ip:port, or by ip
      * alone where the truth saw several ports).
      */
