@@ -1,9 +1,7 @@
 package io.gridscout.agent.evidence;
 
-import com.fasterxml.jackson.core.JsonEncoding;
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import io.gridscout.agent.output.InventoryJson;
 import io.gridscout.agent.output.Times;
 import io.gridscout.mapping.controls.Control;
 import io.gridscout.mapping.controls.ControlCatalog;
@@ -22,18 +20,14 @@ import java.util.Map;
  */
 public final class EvidenceJson {
     public static final String SCHEMA = "gridscout.evidence/1";
-    private static final JsonFactory FACTORY = new JsonFactory();
 
     private EvidenceJson() {}
 
     public static void write(EvidenceReport r, OutputStream out) throws IOException {
-        try (JsonGenerator g = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
-            g.setPrettyPrinter(new DefaultPrettyPrinter());
+        try (JsonGenerator g = InventoryJson.generator(out)) {
             g.writeStartObject();
             g.writeStringField("schema", SCHEMA);
-            g.writeObjectFieldStart("generator");
-            g.writeStringField("name", "gridscout");
-            g.writeStringField("version", r.version());
+            InventoryJson.startGenerator(g, r.version());
             g.writeEndObject();
             g.writeStringField("standard", r.standard());
             g.writeObjectFieldStart("catalogs");
@@ -42,15 +36,7 @@ public final class EvidenceJson {
             g.writeEndObject();
             g.writeStringField("site", r.site().name());
             g.writeArrayFieldStart("captures");
-            for (Inventory.CaptureSummary c : r.inventory().captures()) {
-                g.writeStartObject();
-                g.writeStringField("file", c.file());
-                g.writeStringField("sha256", c.sha256());
-                g.writeNumberField("packets", c.packets());
-                g.writeStringField("start", c.packets() == 0 ? null : Times.iso(c.start()));
-                g.writeStringField("end", c.packets() == 0 ? null : Times.iso(c.end()));
-                g.writeEndObject();
-            }
+            for (Inventory.CaptureSummary c : r.inventory().captures()) InventoryJson.capture(g, c, false);
             g.writeEndArray();
             g.writeObjectFieldStart("window");
             g.writeStringField("start", Times.iso(r.windowStart()));
@@ -59,21 +45,13 @@ public final class EvidenceJson {
             g.writeObjectFieldStart("summary");
             g.writeNumberField("assets", r.inventory().assets().size());
             g.writeNumberField("communications", r.inventory().communications().size());
-            g.writeObjectFieldStart("findings");
-            for (Map.Entry<String, Integer> e : r.findingCounts().entrySet()) g.writeNumberField(e.getKey(), e.getValue());
-            g.writeEndObject();
-            if (r.reconciliation() != null) {
-                g.writeObjectFieldStart("reconciliation");
-                for (Map.Entry<String, Integer> e : r.reconciliation().counts().entrySet()) g.writeNumberField(e.getKey(), e.getValue());
-                g.writeEndObject();
-            }
+            InventoryJson.numbers(g, "findings", r.findingCounts());
+            if (r.reconciliation() != null) InventoryJson.numbers(g, "reconciliation", r.reconciliation().counts());
             g.writeEndObject();
             g.writeObjectFieldStart("notEvaluated");
             for (Map.Entry<String, String> e : r.result().notEvaluated().entrySet()) g.writeStringField(e.getKey(), e.getValue());
             g.writeEndObject();
-            g.writeObjectFieldStart("findingsDropped");
-            for (Map.Entry<String, Long> e : r.result().dropped().entrySet()) g.writeNumberField(e.getKey(), e.getValue());
-            g.writeEndObject();
+            InventoryJson.numbers(g, "findingsDropped", r.result().dropped());
             g.writeArrayFieldStart("findings");
             for (Finding f : r.result().findings()) finding(g, f, r.standard());
             g.writeEndArray();
@@ -85,7 +63,7 @@ public final class EvidenceJson {
                 g.writeStringField("title", c.title());
                 g.writeBooleanField("verified", c.verified());
                 g.writeStringField("assessment", r.assessment(c.id()));
-                strings(g, "rules", r.rulesFor(c.id()));
+                InventoryJson.strings(g, "rules", r.rulesFor(c.id()));
                 g.writeEndObject();
             }
             g.writeEndArray();
@@ -124,23 +102,17 @@ public final class EvidenceJson {
         g.writeStringField("status", f.status().word);
         g.writeStringField("summary", f.summary());
         g.writeStringField("basis", f.basis());
-        strings(g, "controls", f.controls().getOrDefault(standard, List.of()));
+        InventoryJson.strings(g, "controls", f.controls().getOrDefault(standard, List.of()));
         g.writeObjectFieldStart("controlsByStandard");
-        for (String std : ControlCatalog.STANDARDS) strings(g, std, f.controls().getOrDefault(std, List.of()));
+        for (String std : ControlCatalog.STANDARDS) InventoryJson.strings(g, std, f.controls().getOrDefault(std, List.of()));
         g.writeEndObject();
-        strings(g, "assets", f.assets());
-        strings(g, "communications", f.communications());
+        InventoryJson.strings(g, "assets", f.assets());
+        InventoryJson.strings(g, "communications", f.communications());
         g.writeStringField("firstSeen", Times.iso(f.firstSeen()));
         g.writeStringField("lastSeen", Times.iso(f.lastSeen()));
         g.writeArrayFieldStart("evidencePacketTimes");
         for (long t : f.evidenceTimes()) g.writeString(Times.iso(t));
         g.writeEndArray();
         g.writeEndObject();
-    }
-
-    private static void strings(JsonGenerator g, String field, List<String> values) throws IOException {
-        g.writeArrayFieldStart(field);
-        for (String v : values) g.writeString(v);
-        g.writeEndArray();
     }
 }

@@ -21,26 +21,14 @@ public final class InventoryJson {
     private InventoryJson() {}
 
     public static void write(Inventory inv, String version, OutputStream out) throws IOException {
-        try (JsonGenerator g = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
-            g.setPrettyPrinter(new DefaultPrettyPrinter());
+        try (JsonGenerator g = generator(out)) {
             g.writeStartObject();
             g.writeStringField("schema", Inventory.SCHEMA);
-            g.writeObjectFieldStart("generator");
-            g.writeStringField("name", "gridscout");
-            g.writeStringField("version", version);
+            startGenerator(g, version);
             g.writeStringField("macVendorRegistry", io.gridscout.mapping.oui.OuiRegistry.get().sourceDate());
             g.writeEndObject();
             g.writeArrayFieldStart("captures");
-            for (Inventory.CaptureSummary c : inv.captures()) {
-                g.writeStartObject();
-                g.writeStringField("file", c.file());
-                g.writeStringField("sha256", c.sha256());
-                g.writeNumberField("packets", c.packets());
-                g.writeStringField("start", c.packets() == 0 ? null : Times.iso(c.start()));
-                g.writeStringField("end", c.packets() == 0 ? null : Times.iso(c.end()));
-                strings(g, "warnings", c.warnings());
-                g.writeEndObject();
-            }
+            for (Inventory.CaptureSummary c : inv.captures()) capture(g, c, true);
             g.writeEndArray();
             g.writeArrayFieldStart("assets");
             for (Inventory.Asset a : inv.assets()) asset(g, a);
@@ -48,9 +36,7 @@ public final class InventoryJson {
             g.writeArrayFieldStart("communications");
             for (Inventory.Communication c : inv.communications()) communication(g, c);
             g.writeEndArray();
-            g.writeObjectFieldStart("counters");
-            for (Map.Entry<String, Long> e : inv.counters().entrySet()) g.writeNumberField(e.getKey(), e.getValue());
-            g.writeEndObject();
+            numbers(g, "counters", inv.counters());
             g.writeEndObject();
             g.writeRaw('\n');
         }
@@ -145,9 +131,44 @@ public final class InventoryJson {
         g.writeEndArray();
     }
 
-    private static void strings(JsonGenerator g, String field, List<String> values) throws IOException {
+    // ---- shared with the other gridscout JSON documents (findings.json) ----
+
+    /** A pretty-printing UTF-8 generator; the caller writes one object, then {@code g.writeRaw('\n')}. */
+    public static JsonGenerator generator(OutputStream out) throws IOException {
+        JsonGenerator g = FACTORY.createGenerator(out, JsonEncoding.UTF8);
+        g.setPrettyPrinter(new DefaultPrettyPrinter());
+        return g;
+    }
+
+    /** Opens the "generator" object (name, version); the caller may add fields, then ends it. */
+    public static void startGenerator(JsonGenerator g, String version) throws IOException {
+        g.writeObjectFieldStart("generator");
+        g.writeStringField("name", "gridscout");
+        g.writeStringField("version", version);
+    }
+
+    /** One capture summary object; {@code withWarnings} adds the reader's warnings. */
+    public static void capture(JsonGenerator g, Inventory.CaptureSummary c, boolean withWarnings) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("file", c.file());
+        g.writeStringField("sha256", c.sha256());
+        g.writeNumberField("packets", c.packets());
+        g.writeStringField("start", c.packets() == 0 ? null : Times.iso(c.start()));
+        g.writeStringField("end", c.packets() == 0 ? null : Times.iso(c.end()));
+        if (withWarnings) strings(g, "warnings", c.warnings());
+        g.writeEndObject();
+    }
+
+    public static void strings(JsonGenerator g, String field, List<String> values) throws IOException {
         g.writeArrayFieldStart(field);
         for (String v : values) g.writeString(v);
         g.writeEndArray();
+    }
+
+    /** An object of name -> number, in the map's order. */
+    public static void numbers(JsonGenerator g, String field, Map<String, ? extends Number> values) throws IOException {
+        g.writeObjectFieldStart(field);
+        for (Map.Entry<String, ? extends Number> e : values.entrySet()) g.writeNumberField(e.getKey(), e.getValue().longValue());
+        g.writeEndObject();
     }
 }

@@ -1,9 +1,7 @@
 package io.gridscout.agent.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.gridscout.agent.cli.Main;
-import io.gridscout.agent.e2e.LiveModbusEndToEndTest.Child;
+import io.gridscout.agent.e2e.LiveCapture.Child;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openmuc.j60870.ASdu;
@@ -25,7 +23,6 @@ import org.openmuc.j60870.ie.InformationObject;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -35,9 +32,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-import static io.gridscout.agent.e2e.LiveModbusEndToEndTest.freePort;
-import static io.gridscout.agent.e2e.LiveModbusEndToEndTest.run;
-import static io.gridscout.agent.e2e.LiveModbusEndToEndTest.start;
+import static io.gridscout.agent.e2e.LiveCapture.analyze;
+import static io.gridscout.agent.e2e.LiveCapture.asset;
+import static io.gridscout.agent.e2e.LiveCapture.assertClean;
+import static io.gridscout.agent.e2e.LiveCapture.service;
+import static io.gridscout.agent.e2e.LiveCapture.freePort;
+import static io.gridscout.agent.e2e.LiveCapture.run;
+import static io.gridscout.agent.e2e.LiveCapture.startCapture;
+import static io.gridscout.agent.e2e.LiveCapture.stopCapture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -172,11 +174,7 @@ class LiveIec104EndToEndTest {
         Map<Integer, Long> sent = new TreeMap<>();
         try {
             server.start(outstation); // binds before it returns
-            tcpdump = start("listening on", true, "tcpdump", "-i", "lo", "-n", "-s", "0", "-U", "--immediate-mode", "-Z", "root",
-                    "-w", pcap.toString(), "tcp port " + port);
-            if (!tcpdump.seen.await(20, TimeUnit.SECONDS)) {
-                fail("tcpdump did not start listening on lo within 20 s (needs root or CAP_NET_RAW):%n%s", tcpdump.output);
-            }
+            tcpdump = startCapture(port, pcap);
 
             client = new ClientConnectionBuilder("127.0.0.1").setPort(port).setConnectionTimeout(5000).build();
             client.startDataTransfer(received, 5000); // STARTDT act / con
@@ -204,9 +202,7 @@ class LiveIec104EndToEndTest {
             Thread.sleep(200);
             client.close();
             client = null;
-            Thread.sleep(500); // the FIN exchange reaches tcpdump
-            tcpdump.process.destroy(); // SIGTERM: tcpdump flushes and closes the file
-            if (!tcpdump.process.waitFor(10, TimeUnit.SECONDS)) fail("tcpdump did not stop within 10 s:%n%s", tcpdump.output);
+            stopCapture(tcpdump);
         } finally {
             if (client != null) client.close();
             for (Connection c : outstation.connections) c.close();
@@ -215,24 +211,12 @@ class LiveIec104EndToEndTest {
         }
         assertThat(outstation.errors).as("outstation errors").isEmpty();
         assertThat(pcap).as("tcpdump output (tcpdump said: %s)", tcpdump.output).exists();
-        assertThat(Files.size(pcap)).as("capture size").isGreaterThan(24);
 
-        Path json = tmp.resolve("iec104.json");
-        assertThat(Main.run("analyze", "--quiet", "--json", json.toString(), pcap.toString())).as("analyze exit code").isZero();
-        JsonNode inv = new ObjectMapper().readTree(json.toFile());
-        String dump = inv.toPrettyString();
-        assertThat(inv.get("counters").get("tcpGaps").asLong()).as("TCP gaps in a lossless loopback capture: %s", inv.get("counters")).isZero();
-        assertThat(inv.get("counters").get("malformedFrames").asLong()).as("malformed frames: %s", inv.get("counters")).isZero();
+        JsonNode inv = analyze(pcap, tmp.resolve("iec104.json"));
+        assertClean(inv);
 
-        JsonNode asset = null;
-        for (JsonNode a : inv.get("assets")) if (a.get("id").asText().equals("127.0.0.1")) asset = a;
-        assertThat(asset).as("asset 127.0.0.1 in %s", dump).isNotNull();
-        JsonNode serverService = null, clientService = null;
-        for (JsonNode s : asset.get("services")) {
-            if (!s.get("protocol").asText().equals("iec104")) continue;
-            if (s.get("role").asText().equals("server")) serverService = s;
-            if (s.get("role").asText().equals("client")) clientService = s;
-        }
+        JsonNode asset = asset(inv, "127.0.0.1");
+        JsonNode serverService = service(asset, "iec104", "server"), clientService = service(asset, "iec104", "client");
         assertThat(serverService).as("iec104 server service in %s", asset.get("services")).isNotNull();
         assertThat(clientService).as("iec104 client service in %s", asset.get("services")).isNotNull();
         assertThat(serverService.get("transport").asText()).isEqualTo("tcp");

@@ -1,9 +1,7 @@
 package io.gridscout.agent.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.gridscout.agent.cli.Main;
-import io.gridscout.agent.e2e.LiveModbusEndToEndTest.Child;
+import io.gridscout.agent.e2e.LiveCapture.Child;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openmuc.openiec61850.BasicDataAttribute;
@@ -24,21 +22,23 @@ import org.openmuc.openiec61850.ServiceError;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 
-import static io.gridscout.agent.e2e.LiveModbusEndToEndTest.freePort;
-import static io.gridscout.agent.e2e.LiveModbusEndToEndTest.hasAttribute;
-import static io.gridscout.agent.e2e.LiveModbusEndToEndTest.run;
-import static io.gridscout.agent.e2e.LiveModbusEndToEndTest.start;
+import static io.gridscout.agent.e2e.LiveCapture.analyze;
+import static io.gridscout.agent.e2e.LiveCapture.asset;
+import static io.gridscout.agent.e2e.LiveCapture.assertClean;
+import static io.gridscout.agent.e2e.LiveCapture.service;
+import static io.gridscout.agent.e2e.LiveCapture.freePort;
+import static io.gridscout.agent.e2e.LiveCapture.hasAttribute;
+import static io.gridscout.agent.e2e.LiveCapture.run;
+import static io.gridscout.agent.e2e.LiveCapture.startCapture;
+import static io.gridscout.agent.e2e.LiveCapture.stopCapture;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 /**
  * An independent IEC 61850 MMS stack end to end: OpenMUC openiec61850 1.6.0 server (model from
@@ -121,11 +121,7 @@ class LiveMmsEndToEndTest {
         Map<Integer, Long> requests = new TreeMap<>();
         try {
             sap.startListening(server);
-            tcpdump = start("listening on", true, "tcpdump", "-i", "lo", "-n", "-s", "0", "-U", "--immediate-mode", "-Z", "root",
-                    "-w", pcap.toString(), "tcp port " + port);
-            if (!tcpdump.seen.await(20, TimeUnit.SECONDS)) {
-                fail("tcpdump did not start listening on lo within 20 s (needs root or CAP_NET_RAW):%n%s", tcpdump.output);
-            }
+            tcpdump = startCapture(port, pcap);
 
             ClientSap clientSap = new ClientSap();
             clientSap.setResponseTimeout(10_000);
@@ -151,9 +147,7 @@ class LiveMmsEndToEndTest {
             association.setDataValues(setting);
             association.close(); // release
             association = null;
-            Thread.sleep(500); // the release and FIN exchange reach tcpdump
-            tcpdump.process.destroy(); // SIGTERM: tcpdump flushes and closes the file
-            if (!tcpdump.process.waitFor(10, TimeUnit.SECONDS)) fail("tcpdump did not stop within 10 s:%n%s", tcpdump.output);
+            stopCapture(tcpdump);
         } finally {
             if (association != null) association.disconnect();
             sap.stop();
@@ -162,24 +156,12 @@ class LiveMmsEndToEndTest {
         assertThat(server.written).as("values the server was asked to write").hasSize(1);
         assertThat(((BdaFloat32) server.written.get(0)).getFloat()).isEqualTo(2.5f);
         assertThat(pcap).as("tcpdump output (tcpdump said: %s)", tcpdump.output).exists();
-        assertThat(Files.size(pcap)).as("capture size").isGreaterThan(24);
 
-        Path json = tmp.resolve("mms.json");
-        assertThat(Main.run("analyze", "--quiet", "--json", json.toString(), pcap.toString())).as("analyze exit code").isZero();
-        JsonNode inv = new ObjectMapper().readTree(json.toFile());
-        String dump = inv.toPrettyString();
-        assertThat(inv.get("counters").get("tcpGaps").asLong()).as("TCP gaps in a lossless loopback capture: %s", inv.get("counters")).isZero();
-        assertThat(inv.get("counters").get("malformedFrames").asLong()).as("malformed frames: %s", inv.get("counters")).isZero();
+        JsonNode inv = analyze(pcap, tmp.resolve("mms.json"));
+        assertClean(inv);
 
-        JsonNode asset = null;
-        for (JsonNode a : inv.get("assets")) if (a.get("id").asText().equals("127.0.0.1")) asset = a;
-        assertThat(asset).as("asset 127.0.0.1 in %s", dump).isNotNull();
-        JsonNode serverService = null, clientService = null;
-        for (JsonNode s : asset.get("services")) {
-            if (!s.get("protocol").asText().equals("mms")) continue;
-            if (s.get("role").asText().equals("server")) serverService = s;
-            if (s.get("role").asText().equals("client")) clientService = s;
-        }
+        JsonNode asset = asset(inv, "127.0.0.1");
+        JsonNode serverService = service(asset, "mms", "server"), clientService = service(asset, "mms", "client");
         assertThat(serverService).as("mms server service in %s", asset.get("services")).isNotNull();
         assertThat(clientService).as("mms client service in %s", asset.get("services")).isNotNull();
         assertThat(serverService.get("port").asInt()).isEqualTo(port);

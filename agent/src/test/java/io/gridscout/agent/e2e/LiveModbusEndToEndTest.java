@@ -1,7 +1,6 @@
 package io.gridscout.agent.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.ghgande.j2mod.modbus.facade.ModbusTCPMaster;
 import com.ghgande.j2mod.modbus.io.ModbusTransaction;
 import com.ghgande.j2mod.modbus.msg.ReadMEIRequest;
@@ -9,29 +8,29 @@ import com.ghgande.j2mod.modbus.msg.ReadMEIResponse;
 import com.ghgande.j2mod.modbus.procimg.Register;
 import com.ghgande.j2mod.modbus.procimg.SimpleRegister;
 import com.ghgande.j2mod.modbus.util.BitVector;
-import io.gridscout.agent.cli.Main;
+import io.gridscout.agent.e2e.LiveCapture.Child;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
+import static io.gridscout.agent.e2e.LiveCapture.analyze;
+import static io.gridscout.agent.e2e.LiveCapture.asset;
+import static io.gridscout.agent.e2e.LiveCapture.service;
+import static io.gridscout.agent.e2e.LiveCapture.awaitPort;
+import static io.gridscout.agent.e2e.LiveCapture.freePort;
+import static io.gridscout.agent.e2e.LiveCapture.hasAttribute;
+import static io.gridscout.agent.e2e.LiveCapture.run;
+import static io.gridscout.agent.e2e.LiveCapture.start;
+import static io.gridscout.agent.e2e.LiveCapture.startCapture;
+import static io.gridscout.agent.e2e.LiveCapture.stopCapture;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 /**
  * An independent Modbus stack end to end: Debian's python3-pymodbus server (with device identification set) and a
@@ -56,84 +55,6 @@ class LiveModbusEndToEndTest {
     Path tmp;
 
     /** A child process whose output is collected by a thread; {@code seen} opens when a line contains the marker. */
-    static final class Child {
-        final Process process;
-        final StringBuffer output = new StringBuffer();
-        final CountDownLatch seen = new CountDownLatch(1);
-
-        Child(Process process, InputStream stream, String marker) {
-            this.process = process;
-            Thread t = new Thread(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
-                    for (String line; (line = r.readLine()) != null; ) {
-                        output.append(line).append('\n');
-                        if (marker != null && line.contains(marker)) seen.countDown();
-                    }
-                } catch (IOException ignored) {
-                    // the process ended
-                }
-            }, "child-output");
-            t.setDaemon(true);
-            t.start();
-        }
-
-        void kill() {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
-        }
-    }
-
-    static Child start(String marker, boolean watchStderr, String... cmd) {
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        if (!watchStderr) pb.redirectErrorStream(true);
-        pb.redirectInput(ProcessBuilder.Redirect.PIPE);
-        try {
-            Process p = pb.start();
-            p.getOutputStream().close();
-            if (watchStderr) {
-                p.getInputStream().close();
-                return new Child(p, p.getErrorStream(), marker);
-            }
-            return new Child(p, p.getInputStream(), marker);
-        } catch (IOException e) {
-            throw new AssertionError("cannot start " + List.of(cmd) + " (CI installs it; install it to run this test): " + e.getMessage(), e);
-        }
-    }
-
-    static String run(int timeoutSeconds, String... cmd) throws Exception {
-        Child c = start(null, false, cmd);
-        try {
-            if (!c.process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) fail("%s did not finish in %d s", List.of(cmd), timeoutSeconds);
-            c.process.waitFor();
-            Thread.sleep(50); // let the reader thread take the last line
-            assertThat(c.process.exitValue()).as("exit code of %s, output:%n%s", List.of(cmd), c.output).isZero();
-            return c.output.toString();
-        } finally {
-            c.kill();
-        }
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket()) {
-            s.bind(new InetSocketAddress("127.0.0.1", 0));
-            return s.getLocalPort();
-        }
-    }
-
-    static void awaitPort(int port, Child server, long timeoutMillis) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + timeoutMillis;
-        while (System.currentTimeMillis() < deadline) {
-            if (!server.process.isAlive()) fail("pymodbus server exited with %d:%n%s", server.process.exitValue(), server.output);
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 500);
-                return;
-            } catch (IOException notYet) {
-                Thread.sleep(100);
-            }
-        }
-        fail("pymodbus server did not listen on port %d within %d ms:%n%s", port, timeoutMillis, server.output);
-    }
-
     @Test
     void pymodbusServerAndJ2modMasterOnLoopbackAppearInTheInventory() throws Exception {
         String version = run(30, PYTHON, "-c", "import pymodbus; print(pymodbus.__version__)").trim();
@@ -153,12 +74,7 @@ class LiveModbusEndToEndTest {
         try {
             server = start(null, false, PYTHON, script.toString(), String.valueOf(port), String.valueOf(UNIT));
             awaitPort(port, server, 20_000); // before tcpdump starts: the probe is not part of the capture
-            // -Z root: Debian's tcpdump would drop to user tcpdump, who cannot write into the test's temp dir
-            tcpdump = start("listening on", true, "tcpdump", "-i", "lo", "-n", "-s", "0", "-U", "--immediate-mode", "-Z", "root",
-                    "-w", pcap.toString(), "tcp port " + port);
-            if (!tcpdump.seen.await(20, TimeUnit.SECONDS)) {
-                fail("tcpdump did not start listening on lo within 20 s (needs root or CAP_NET_RAW):%n%s", tcpdump.output);
-            }
+            tcpdump = startCapture(port, pcap);
 
             ModbusTCPMaster master = new ModbusTCPMaster("127.0.0.1", port);
             master.setTimeout(5000);
@@ -191,24 +107,16 @@ class LiveModbusEndToEndTest {
             } finally {
                 master.disconnect();
             }
-            Thread.sleep(500); // the FIN exchange reaches tcpdump
-            tcpdump.process.destroy(); // SIGTERM: tcpdump flushes and closes the file
-            if (!tcpdump.process.waitFor(10, TimeUnit.SECONDS)) fail("tcpdump did not stop within 10 s:%n%s", tcpdump.output);
+            stopCapture(tcpdump);
         } finally {
             if (tcpdump != null) tcpdump.kill();
             if (server != null) server.kill();
         }
         assertThat(pcap).as("tcpdump output (tcpdump said: %s)", tcpdump.output).exists();
-        assertThat(Files.size(pcap)).as("capture size").isGreaterThan(24);
 
-        Path json = tmp.resolve("live.json");
-        assertThat(Main.run("analyze", "--quiet", "--json", json.toString(), pcap.toString())).as("analyze exit code").isZero();
-        JsonNode inv = new ObjectMapper().readTree(json.toFile());
-        String dump = inv.toPrettyString();
+        JsonNode inv = analyze(pcap, tmp.resolve("live.json"));
 
-        JsonNode asset = null;
-        for (JsonNode a : inv.get("assets")) if (a.get("id").asText().equals("127.0.0.1")) asset = a;
-        assertThat(asset).as("asset 127.0.0.1 in %s", dump).isNotNull();
+        JsonNode asset = asset(inv, "127.0.0.1");
         for (Map.Entry<String, String> e : IDENTITY.entrySet()) {
             assertThat(hasAttribute(asset, e.getKey(), e.getValue(), "modbus.mei"))
                     .as("attribute %s = '%s' from modbus.mei in %s", e.getKey(), e.getValue(), asset.get("attributes")).isTrue();
@@ -217,10 +125,7 @@ class LiveModbusEndToEndTest {
         assertThat(asset.get("model").asText()).isEqualTo(IDENTITY.get("model"));
         assertThat(asset.get("firmware").asText()).isEqualTo(IDENTITY.get("firmware"));
 
-        JsonNode service = null;
-        for (JsonNode s : asset.get("services")) {
-            if (s.get("protocol").asText().equals("modbus") && s.get("role").asText().equals("server")) service = s;
-        }
+        JsonNode service = service(asset, "modbus", "server");
         assertThat(service).as("modbus server service in %s", asset.get("services")).isNotNull();
         assertThat(service.get("transport").asText()).isEqualTo("tcp");
         assertThat(service.get("port").asInt()).isEqualTo(port);
@@ -245,14 +150,5 @@ class LiveModbusEndToEndTest {
         Map<Integer, Long> tshark = new TreeMap<>();
         fields.lines().filter(l -> l.matches("[0-9]+")).forEach(l -> tshark.merge(Integer.parseInt(l), 1L, Long::sum));
         assertThat(tshark).as("tshark's request count").isEqualTo(sent);
-    }
-
-    static boolean hasAttribute(JsonNode asset, String name, String value, String source) {
-        for (JsonNode at : asset.get("attributes")) {
-            if (at.get("name").asText().equals(name) && at.get("value").asText().equals(value) && at.get("source").asText().equals(source)) {
-                return true;
-            }
-        }
-        return false;
     }
 }

@@ -2,8 +2,7 @@ package io.gridscout.agent.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.gridscout.agent.cli.Main;
-import io.gridscout.agent.e2e.LiveModbusEndToEndTest.Child;
+import io.gridscout.agent.e2e.LiveCapture.Child;
 import org.eclipse.milo.opcua.sdk.client.DiscoveryClient;
 import org.eclipse.milo.opcua.sdk.client.OpcUaClient;
 import org.eclipse.milo.opcua.sdk.server.EndpointConfig;
@@ -38,8 +37,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -55,6 +52,14 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
+import static io.gridscout.agent.e2e.LiveCapture.analyze;
+import static io.gridscout.agent.e2e.LiveCapture.asset;
+import static io.gridscout.agent.e2e.LiveCapture.awaitPort;
+import static io.gridscout.agent.e2e.LiveCapture.freePort;
+import static io.gridscout.agent.e2e.LiveCapture.hasAttribute;
+import static io.gridscout.agent.e2e.LiveCapture.run;
+import static io.gridscout.agent.e2e.LiveCapture.startCapture;
+import static io.gridscout.agent.e2e.LiveCapture.stopCapture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -102,9 +107,9 @@ class LiveOpcUaEndToEndTest {
     @Test
     void miloServerAndNodeOpcuaClientAppearInTheInventory() throws Exception {
         Path modules = nodeModules();
-        LiveModbusEndToEndTest.run(30, "tcpdump", "--version");
+        run(30, "tcpdump", "--version");
         Path client = resource("opcua_client.js");
-        int port = LiveModbusEndToEndTest.freePort();
+        int port = freePort();
         String url = "opc.tcp://127.0.0.1:" + port + "/gridscout";
         Path pcap = tmp.resolve("milo-server.pcap");
         OpcUaServer server = miloServer(port);
@@ -179,9 +184,9 @@ class LiveOpcUaEndToEndTest {
     @Test
     void nodeOpcuaServerAndMiloClientAppearInTheInventory() throws Exception {
         Path modules = nodeModules();
-        LiveModbusEndToEndTest.run(30, "tcpdump", "--version");
+        run(30, "tcpdump", "--version");
         Path script = resource("opcua_server.js");
-        int port = LiveModbusEndToEndTest.freePort();
+        int port = freePort();
         String url = "opc.tcp://127.0.0.1:" + port + "/UA/GridscoutE2E";
         Path pcap = tmp.resolve("node-server.pcap");
         Child node = null, tcpdump = null;
@@ -252,30 +257,25 @@ class LiveOpcUaEndToEndTest {
     void checkInventory(Path pcap, int port, String serverUri, Map<String, String> build, String clientUri)
             throws Exception {
         assertThat(pcap).exists();
-        assertThat(Files.size(pcap)).as("capture size").isGreaterThan(24);
         Path json = tmp.resolve(pcap.getFileName() + ".json");
-        assertThat(Main.run("analyze", "--quiet", "--json", json.toString(), pcap.toString())).as("analyze exit code").isZero();
+        JsonNode inv = analyze(pcap, json);
         String keep = System.getProperty("gridscout.e2e.keepDir"); // to look at (or benchmark) the capture afterwards
         if (keep != null && !keep.isBlank()) {
             Files.createDirectories(Path.of(keep));
             Files.copy(pcap, Path.of(keep).resolve(pcap.getFileName()), StandardCopyOption.REPLACE_EXISTING);
             Files.copy(json, Path.of(keep).resolve(json.getFileName()), StandardCopyOption.REPLACE_EXISTING);
         }
-        JsonNode inv = new ObjectMapper().readTree(json.toFile());
-        String dump = inv.toPrettyString();
 
-        JsonNode asset = null;
-        for (JsonNode a : inv.get("assets")) if (a.get("id").asText().equals("127.0.0.1")) asset = a;
-        assertThat(asset).as("asset 127.0.0.1 in %s", dump).isNotNull();
+        JsonNode asset = asset(inv, "127.0.0.1");
         JsonNode attrs = asset.get("attributes");
-        assertThat(LiveModbusEndToEndTest.hasAttribute(asset, "applicationUri", serverUri, "opcua.endpoints"))
+        assertThat(hasAttribute(asset, "applicationUri", serverUri, "opcua.endpoints"))
                 .as("server applicationUri %s from opcua.endpoints in %s", serverUri, attrs).isTrue();
-        assertThat(LiveModbusEndToEndTest.hasAttribute(asset, "applicationUri", clientUri, "opcua.session"))
+        assertThat(hasAttribute(asset, "applicationUri", clientUri, "opcua.session"))
                 .as("client applicationUri %s from opcua.session in %s", clientUri, attrs).isTrue();
-        assertThat(LiveModbusEndToEndTest.hasAttribute(asset, "applicationUri", clientUri, "opcua.certificate"))
+        assertThat(hasAttribute(asset, "applicationUri", clientUri, "opcua.certificate"))
                 .as("client applicationUri %s from its certificate in %s", clientUri, attrs).isTrue();
         for (Map.Entry<String, String> e : build.entrySet()) {
-            assertThat(LiveModbusEndToEndTest.hasAttribute(asset, e.getKey(), e.getValue(), "opcua.buildinfo"))
+            assertThat(hasAttribute(asset, e.getKey(), e.getValue(), "opcua.buildinfo"))
                     .as("attribute %s = '%s' from opcua.buildinfo in %s", e.getKey(), e.getValue(), attrs).isTrue();
         }
         assertThat(asset.get("vendor").asText()).isEqualTo(build.get("vendor"));
@@ -317,7 +317,7 @@ class LiveOpcUaEndToEndTest {
 
         // tshark, told the port is OPC UA, counts the readable requests by their type NodeId: every service the
         // inventory counts must agree with it
-        String fields = LiveModbusEndToEndTest.run(60, "tshark", "-r", pcap.toString(), "-d", "tcp.port==" + port + ",opcua",
+        String fields = run(60, "tshark", "-r", pcap.toString(), "-d", "tcp.port==" + port + ",opcua",
                 "-Y", "opcua && tcp.dstport==" + port, "-T", "fields", "-e", "opcua.servicenodeid.numeric");
         Map<Integer, Long> tshark = new TreeMap<>();
         fields.lines().flatMap(l -> List.of(l.split(",")).stream()).filter(l -> l.matches("[0-9]{1,6}"))   // tshark reads random ids out of encrypted bodies
@@ -377,35 +377,5 @@ class LiveOpcUaEndToEndTest {
         } catch (IOException e) {
             throw new AssertionError("cannot start " + cmd + " (Node.js 20+ is needed; CI has it): " + e.getMessage(), e);
         }
-    }
-
-    static Child startCapture(int port, Path pcap) throws InterruptedException {
-        // -Z root: Debian's tcpdump would drop to user tcpdump, who cannot write into the test's temp dir
-        Child tcpdump = LiveModbusEndToEndTest.start("listening on", true, "tcpdump", "-i", "lo", "-n", "-s", "0", "-U",
-                "--immediate-mode", "-Z", "root", "-w", pcap.toString(), "tcp port " + port);
-        if (!tcpdump.seen.await(20, TimeUnit.SECONDS)) {
-            fail("tcpdump did not start listening on lo within 20 s (needs root or CAP_NET_RAW):%n%s", tcpdump.output);
-        }
-        return tcpdump;
-    }
-
-    static void stopCapture(Child tcpdump) throws InterruptedException {
-        Thread.sleep(500); // the FIN exchange reaches tcpdump
-        tcpdump.process.destroy(); // SIGTERM: tcpdump flushes and closes the file
-        if (!tcpdump.process.waitFor(10, TimeUnit.SECONDS)) fail("tcpdump did not stop within 10 s:%n%s", tcpdump.output);
-    }
-
-    static void awaitPort(int port, Child server, long timeoutMillis) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + timeoutMillis;
-        while (System.currentTimeMillis() < deadline) {
-            if (server != null && !server.process.isAlive()) fail("server exited with %d:%n%s", server.process.exitValue(), server.output);
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 500);
-                return;
-            } catch (IOException notYet) {
-                Thread.sleep(100);
-            }
-        }
-        fail("no server listened on port %d within %d ms%s", port, timeoutMillis, server == null ? "" : ":\n" + server.output);
     }
 }

@@ -6,6 +6,9 @@ import io.gridscout.protocols.fact.Fact;
 import io.gridscout.protocols.fact.OperationKind;
 import io.gridscout.protocols.flow.ProtocolDecoder;
 import io.gridscout.protocols.flow.Session;
+import io.gridscout.protocols.util.IdNames;
+import io.gridscout.protocols.util.LongSet;
+import io.gridscout.protocols.util.ServiceRoles;
 
 import java.nio.charset.StandardCharsets;
 
@@ -20,22 +23,23 @@ import java.nio.charset.StandardCharsets;
 final class BacnetDecoder implements ProtocolDecoder {
     private static final String PROTO = "bacnet";
     private static final int MAX_SEEN = 256;
+    /** BACnet vendor identifiers (resource generated from tshark's value_strings, see the file header). */
+    static final IdNames VENDORS = IdNames.load(BacnetDecoder.class, "bacnet-vendors.tsv");
     private static final int DEVICE = 8;
 
     private final Session session;
-    private final boolean[] serverRole = new boolean[2];
-    private final boolean[] clientRole = new boolean[2];
-    private final boolean[] routerRole = new boolean[2];
-    private final long[] seen = new long[MAX_SEEN];
-    private int seenCount;
-    private long seenDropped;
+    private final ServiceRoles roles;
+    private final LongSet seen = new LongSet(MAX_SEEN); // keys of values already reported
     // tag header scratch (no per-packet objects)
     private int tagNum, tagLen, tagOff;
     private boolean tagContext, tagOpen, tagClose;
 
-    BacnetDecoder(Session session) { this.session = session; }
+    BacnetDecoder(Session session) {
+        this.session = session;
+        this.roles = new ServiceRoles(session, PROTO, "server", "client", "router");
+    }
 
-    long seenDropped() { return seenDropped; }
+    long seenDropped() { return seen.refused(); }
 
     /** Offset of the NPDU after the BVLC header, or -1 for BVLC functions without one. */
     static int npduOffset(byte[] b, int off, int len) {
@@ -94,27 +98,27 @@ final class BacnetDecoder implements ProtocolDecoder {
                 boolean seg = (b[p] & 0x08) != 0;
                 int s = p + 3 + (seg ? 2 : 0);
                 if (s >= end) { session.malformed(side, "short confirmed request"); return; }
-                client(side, t);
+                roles.client(side, t);
                 confirmed(b[s] & 0xFF);
             }
             case 1 -> {
                 if (end - p < 2) { session.malformed(side, "short unconfirmed request"); return; }
                 unconfirmed(side, b, p + 2, end, b[p + 1] & 0xFF, src, t);
             }
-            case 2 -> server(side, t);
+            case 2 -> roles.server(side, t);
             case 3 -> { // complex ACK
                 boolean seg = (b[p] & 0x08) != 0;
                 int s = p + 2 + (seg ? 2 : 0);
                 if (s >= end) { session.malformed(side, "short complex ack"); return; }
-                server(side, t);
+                roles.server(side, t);
                 int service = b[s] & 0xFF;
                 if (seg && (b[p + 2] & 0xFF) != 0) return; // only the first segment starts at a tag boundary
                 if (service == 12) readPropertyAck(side, b, s + 1, end, src, t);
                 else if (service == 14) readPropertyMultipleAck(side, b, s + 1, end, src, t);
             }
             case 4 -> session.detail("apdu", "segmentAck");
-            case 5 -> { server(side, t); session.detail("apdu", "error"); }
-            case 6 -> { server(side, t); session.detail("apdu", "reject"); }
+            case 5 -> { roles.server(side, t); session.detail("apdu", "error"); }
+            case 6 -> { roles.server(side, t); session.detail("apdu", "reject"); }
             case 7 -> session.detail("apdu", "abort");
             default -> session.malformed(side, "unknown APDU type");
         }
@@ -122,15 +126,15 @@ final class BacnetDecoder implements ProtocolDecoder {
 
     private void unconfirmed(int side, byte[] b, int p, int end, int service, long src, long t) {
         switch (service) {
-            case 0 -> { server(side, t); iAm(side, b, p, end, src, t); }
-            case 1 -> { server(side, t); session.detail("unconfirmed", "iHave"); }
+            case 0 -> { roles.server(side, t); iAm(side, b, p, end, src, t); }
+            case 1 -> { roles.server(side, t); session.detail("unconfirmed", "iHave"); }
             case 2 -> session.detail("unconfirmed", "unconfirmedCOVNotification");
             case 3 -> session.detail("unconfirmed", "unconfirmedEventNotification");
             case 4 -> session.detail("unconfirmed", "unconfirmedPrivateTransfer");
             case 5 -> session.detail("unconfirmed", "unconfirmedTextMessage");
             case 6 -> session.detail("unconfirmed", "timeSynchronization");
-            case 7 -> { client(side, t); session.detail("unconfirmed", "whoHas"); }
-            case 8 -> { client(side, t); session.detail("unconfirmed", "whoIs"); }
+            case 7 -> { roles.client(side, t); session.detail("unconfirmed", "whoHas"); }
+            case 8 -> { roles.client(side, t); session.detail("unconfirmed", "whoIs"); }
             case 9 -> session.detail("unconfirmed", "utcTimeSynchronization");
             case 10 -> session.detail("unconfirmed", "writeGroup");
             default -> session.detail("unconfirmed", "other");
@@ -152,7 +156,7 @@ final class BacnetDecoder implements ProtocolDecoder {
         long instance = oid & 0x3FFFFF;
         fact(side, src, instance, "deviceInstance", Long.toString(instance), t);
         fact(side, src, instance, "vendorId", Long.toString(vendor), t);
-        String vn = IdNames.VENDORS.name((int) vendor);
+        String vn = VENDORS.name((int) vendor);
         if (vn != null) fact(side, src, instance, "vendor", vn, t);
     }
 
@@ -225,7 +229,7 @@ final class BacnetDecoder implements ProtocolDecoder {
         if (value == null || value.isEmpty()) return;
         fact(side, src, instance, name, value, t);
         if (prop == 120) {
-            String vn = IdNames.VENDORS.name((int) unsigned(b, tagOff, tagLen));
+            String vn = VENDORS.name((int) unsigned(b, tagOff, tagLen));
             if (vn != null) fact(side, src, instance, "vendor", vn, t);
         }
     }
@@ -240,16 +244,13 @@ final class BacnetDecoder implements ProtocolDecoder {
 
     private void fact(int side, long src, long instance, String name, String value, long t) {
         long h = ((src * 31 + instance) * 31 + name.hashCode()) * 31 + value.hashCode();
-        if (!firstTime(h)) return;
+        if (!seen.add(h)) return;
         Endpoint ep = session.endpoint(side);
         if (src < 0) {
             session.facts().accept(new Fact.Identity(t, ep, name, value, "bacnet", Confidence.STATED));
             return;
         }
-        if (!routerRole[side]) {
-            routerRole[side] = true;
-            session.facts().accept(new Fact.Service(t, ep, PROTO, session.transport(), "router"));
-        }
+        roles.emit(side, "router", t);
         int snet = (int) (src >>> 48);
         int slen = (int) (src >>> 44) & 0xF;
         StringBuilder sb = new StringBuilder(48).append(snet).append(':');
@@ -328,26 +329,6 @@ final class BacnetDecoder implements ProtocolDecoder {
         return true;
     }
 
-    private void server(int side, long t) {
-        session.serverSide(side);
-        if (serverRole[side]) return;
-        serverRole[side] = true;
-        session.facts().accept(new Fact.Service(t, session.endpoint(side), PROTO, session.transport(), "server"));
-    }
-
-    private void client(int side, long t) {
-        session.serverSide(1 - side);
-        if (clientRole[side]) return;
-        clientRole[side] = true;
-        session.facts().accept(new Fact.Service(t, session.endpoint(side), PROTO, session.transport(), "client"));
-    }
-
-    private boolean firstTime(long key) {
-        for (int i = 0; i < seenCount; i++) if (seen[i] == key) return false;
-        if (seenCount == MAX_SEEN) { seenDropped++; return false; }
-        seen[seenCount++] = key;
-        return true;
-    }
 
     private static long unsigned(byte[] b, int off, int len) {
         long v = 0;

@@ -7,7 +7,7 @@ import java.io.IOException;
  * Streams records in constant memory; a record that is cut short or longer than the snap length allows ends
  * the stream as damage.
  */
-public final class PcapReader implements CaptureReader {
+public final class PcapReader extends RecordReader {
     /** Largest packet accepted (Wireshark's standard maximum). */
     public static final int MAX_PACKET = 256 * 1024;
     /** Tolerance above the header's snaplen: some writers store a too-small snaplen. */
@@ -15,24 +15,15 @@ public final class PcapReader implements CaptureReader {
     static final int FILE_HEADER = 24;
     static final int RECORD_HEADER = 16;
 
-    private final ByteSource src;
     private final boolean bigEndian;
     private final long fracToNanos;
     private final int snapLength;
-    private final int linkType;
     private final int fcsLength;
     private final int maxRecord;
 
-    private int dataOffset;
-    private int capturedLength;
-    private int originalLength;
-    private long timestampNanos;
-    private boolean done;
-    private String damage;
-
     /** The source holds at least the 4 magic bytes. */
     PcapReader(ByteSource src, String name) throws IOException {
-        this.src = src;
+        super(src);
         byte[] b = src.buf;
         int magic = ByteSource.getInt(b, src.pos, true);
         switch (magic) {
@@ -99,43 +90,6 @@ public final class PcapReader implements CaptureReader {
         return damage(what + offset);
     }
 
-    private boolean damage(String message) {
-        done = true;
-        String streamError = src.streamError();
-        damage = streamError == null ? message : message + ": " + streamError;
-        return false;
-    }
-
-    @Override
-    public byte[] data() {
-        return src.buf;
-    }
-
-    @Override
-    public int offset() {
-        return dataOffset;
-    }
-
-    @Override
-    public int capturedLength() {
-        return capturedLength;
-    }
-
-    @Override
-    public int originalLength() {
-        return originalLength;
-    }
-
-    @Override
-    public long timestampNanos() {
-        return timestampNanos;
-    }
-
-    @Override
-    public int linkType() {
-        return linkType;
-    }
-
     /** Snap length from the file header. */
     public int snapLength() {
         return snapLength;
@@ -158,21 +112,5 @@ public final class PcapReader implements CaptureReader {
     @Override
     public String format() {
         return "pcap";
-    }
-
-    @Override
-    public long position() {
-        return src.offset();
-    }
-
-    @Override
-    public String damage() {
-        return damage;
-    }
-
-    @Override
-    public void close() throws IOException {
-        done = true;
-        src.close();
     }
 }

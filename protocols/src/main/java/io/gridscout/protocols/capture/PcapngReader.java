@@ -8,7 +8,7 @@ import java.util.Arrays;
  * Simple and obsolete Packet Blocks; every other block is skipped by its length without being buffered.
  * Bogus block lengths, cut-short blocks and packets for undeclared interfaces end the stream as damage.
  */
-public final class PcapngReader implements CaptureReader {
+public final class PcapngReader extends RecordReader {
     static final int SHB = 0x0A0D0D0A;
     static final int IDB = 1;
     static final int PB = 2;
@@ -27,7 +27,6 @@ public final class PcapngReader implements CaptureReader {
     private static final int TS_DIVIDE = 1;
     private static final int TS_SHIFT = 2;
 
-    private final ByteSource src;
     private boolean bigEndian;
 
     // per interface of the current section
@@ -38,18 +37,11 @@ public final class PcapngReader implements CaptureReader {
     private long[] ifTsFactor = new long[4];
     private long[] ifTsOffsetNanos = new long[4];
 
-    private int dataOffset;
-    private int capturedLength;
-    private int originalLength;
-    private long timestampNanos;
-    private int linkType;
     private int interfaceId;
-    private boolean done;
-    private String damage;
 
     /** The source holds at least the 4 magic bytes of the first SHB. */
     PcapngReader(ByteSource src, String name) throws IOException {
-        this.src = src;
+        super(src);
         String problem = readSectionHeader(src.offset());
         if (problem != null) {
             throw new CaptureFormatException(name + ": " + problem);
@@ -326,43 +318,6 @@ public final class PcapngReader implements CaptureReader {
                 + Integer.toUnsignedString(trailer) + ") at offset " + offset);
     }
 
-    private boolean damage(String message) {
-        done = true;
-        String streamError = src.streamError();
-        damage = streamError == null ? message : message + ": " + streamError;
-        return false;
-    }
-
-    @Override
-    public byte[] data() {
-        return src.buf;
-    }
-
-    @Override
-    public int offset() {
-        return dataOffset;
-    }
-
-    @Override
-    public int capturedLength() {
-        return capturedLength;
-    }
-
-    @Override
-    public int originalLength() {
-        return originalLength;
-    }
-
-    @Override
-    public long timestampNanos() {
-        return timestampNanos;
-    }
-
-    @Override
-    public int linkType() {
-        return linkType;
-    }
-
     @Override
     public int interfaceId() {
         return interfaceId;
@@ -376,21 +331,5 @@ public final class PcapngReader implements CaptureReader {
     @Override
     public String format() {
         return "pcapng";
-    }
-
-    @Override
-    public long position() {
-        return src.offset();
-    }
-
-    @Override
-    public String damage() {
-        return damage;
-    }
-
-    @Override
-    public void close() throws IOException {
-        done = true;
-        src.close();
     }
 }

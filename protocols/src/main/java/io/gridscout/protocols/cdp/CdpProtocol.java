@@ -1,13 +1,13 @@
 package io.gridscout.protocols.cdp;
 
-import io.gridscout.protocols.fact.Confidence;
+import static io.gridscout.protocols.net.FrameDecoder.s32;
+import static io.gridscout.protocols.net.FrameDecoder.u16;
+
 import io.gridscout.protocols.fact.Endpoint;
-import io.gridscout.protocols.fact.Fact;
 import io.gridscout.protocols.fact.FactSink;
 import io.gridscout.protocols.fact.IpAddr;
 import io.gridscout.protocols.flow.EtherTypeProtocol;
-import io.gridscout.protocols.util.LongSet;
-import io.gridscout.protocols.util.Text;
+import io.gridscout.protocols.util.L2Identity;
 
 /**
  * Cisco Discovery Protocol: IEEE 802.3 frames with LLC/SNAP (AA AA 03), OUI 00-00-0C, PID 0x2000. The pipeline
@@ -44,12 +44,11 @@ public final class CdpProtocol implements EtherTypeProtocol {
     }
 
     public static final class Decoder implements EtherTypeDecoder {
-        private final FactSink sink;
-        private final LongSet seen = new LongSet(MAX_SEEN);
-        private long malformed, otherLlc;
+        private final L2Identity out;
+        private long otherLlc;
 
         Decoder(FactSink sink) {
-            this.sink = sink;
+            this.out = new L2Identity(sink, SOURCE, MAX_SEEN);
         }
 
         public long otherLlc() {
@@ -57,7 +56,7 @@ public final class CdpProtocol implements EtherTypeProtocol {
         }
 
         public long malformed() {
-            return malformed;
+            return out.malformed();
         }
 
         @Override
@@ -67,25 +66,23 @@ public final class CdpProtocol implements EtherTypeProtocol {
                 otherLlc++;
                 return;
             }
-            long h = srcMac * 0x9E3779B97F4A7C15L;
-            for (int i = off; i < off + len; i++) h = h * 31 + b[i];
-            if (!seen.add(h)) return;
+            if (!out.isNew(srcMac, b, off, len)) return;
             Endpoint ep = new Endpoint(srcMac, null, 0);
             int p = off + 8, end = off + len;
             if (end - p < 4) {
-                bad(ep, "short CDP header", t);
+                out.bad(ep, "short CDP header", t);
                 return;
             }
             int version = b[p] & 0xFF;
             if (version != 1 && version != 2) {
-                bad(ep, "unknown CDP version", t);
+                out.bad(ep, "unknown CDP version", t);
                 return;
             }
             p += 4;                                         // version, ttl, checksum
             while (end - p >= 4) {
                 int type = u16(b, p), l = u16(b, p + 2);
                 if (l < 4 || l > end - p) {
-                    bad(ep, "CDP TLV length out of range", t);
+                    out.bad(ep, "CDP TLV length out of range", t);
                     return;
                 }
                 tlv(ep, type, b, p + 4, l - 4, t);
@@ -95,19 +92,19 @@ public final class CdpProtocol implements EtherTypeProtocol {
 
         private void tlv(Endpoint ep, int type, byte[] b, int p, int l, long t) {
             switch (type) {
-                case 0x0001 -> text(ep, "name", b, p, l, t);
+                case 0x0001 -> out.text(ep, "name", b, p, l, t);
                 case 0x0002, 0x0016 -> addresses(ep, b, p, l, t);
-                case 0x0003 -> text(ep, "portId", b, p, l, t);
+                case 0x0003 -> out.text(ep, "portId", b, p, l, t);
                 case 0x0004 -> {
                     if (l >= 4) {
                         String caps = capabilities(s32(b, p));
-                        if (!caps.isEmpty()) emit(ep, "cdpCapabilities", caps, t);
+                        if (!caps.isEmpty()) out.emit(ep, "cdpCapabilities", caps, t);
                     }
                 }
-                case 0x0005 -> text(ep, "description", b, p, l, t);
-                case 0x0006 -> text(ep, "model", b, p, l, t);
-                case 0x0009 -> text(ep, "vtpDomain", b, p, l, t);
-                case 0x000A -> { if (l >= 2) emit(ep, "nativeVlan", Integer.toString(u16(b, p)), t); }
+                case 0x0005 -> out.text(ep, "description", b, p, l, t);
+                case 0x0006 -> out.text(ep, "model", b, p, l, t);
+                case 0x0009 -> out.text(ep, "vtpDomain", b, p, l, t);
+                case 0x000A -> { if (l >= 2) out.emit(ep, "nativeVlan", Integer.toString(u16(b, p)), t); }
                 default -> { }
             }
         }
@@ -124,44 +121,17 @@ public final class CdpProtocol implements EtherTypeProtocol {
                 if (alen > end - a - 2) return;
                 // NLPID 0xCC is IP
                 if (ptype == 1 && plen == 1 && (b[q + 2] & 0xFF) == 0xCC && alen == 4) {
-                    emit(ep, "managementAddress", IpAddr.v4(s32(b, a + 2)).toString(), t);
+                    out.emit(ep, "managementAddress", IpAddr.v4(s32(b, a + 2)).toString(), t);
                 } else if (ptype == 2 && alen == 16) {
-                    emit(ep, "managementAddress", IpAddr.v6(b, a + 2).toString(), t);
+                    out.emit(ep, "managementAddress", IpAddr.v6(b, a + 2).toString(), t);
                 }
                 q = a + 2 + alen;
             }
         }
 
-        private void text(Endpoint ep, String attr, byte[] b, int p, int l, long t) {
-            String v = Text.printable(b, p, l);
-            if (!v.isEmpty()) emit(ep, attr, v, t);
-        }
-
-        private void emit(Endpoint ep, String attr, String value, long t) {
-            sink.accept(new Fact.Identity(t, ep, attr, value, SOURCE, Confidence.STATED));
-        }
-
-        private void bad(Endpoint ep, String reason, long t) {
-            malformed++;
-            sink.accept(new Fact.Malformed(t, ep, "cdp", reason));
-        }
     }
 
     static String capabilities(int bits) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < CAPABILITIES.length; i++) {
-            if ((bits & (1 << i)) == 0) continue;
-            if (sb.length() > 0) sb.append(',');
-            sb.append(CAPABILITIES[i]);
-        }
-        return sb.toString();
-    }
-
-    static int u16(byte[] b, int p) {
-        return ((b[p] & 0xFF) << 8) | (b[p + 1] & 0xFF);
-    }
-
-    static int s32(byte[] b, int p) {
-        return ((b[p] & 0xFF) << 24) | ((b[p + 1] & 0xFF) << 16) | ((b[p + 2] & 0xFF) << 8) | (b[p + 3] & 0xFF);
+        return L2Identity.flags(bits, CAPABILITIES);
     }
 }

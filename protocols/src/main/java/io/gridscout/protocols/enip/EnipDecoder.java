@@ -8,6 +8,10 @@ import io.gridscout.protocols.fact.OperationKind;
 import io.gridscout.protocols.fact.Transport;
 import io.gridscout.protocols.flow.ProtocolDecoder;
 import io.gridscout.protocols.flow.Session;
+import io.gridscout.protocols.util.IdNames;
+import io.gridscout.protocols.util.LongSet;
+import io.gridscout.protocols.util.ServiceRoles;
+import io.gridscout.protocols.util.StreamBuffer;
 
 import java.nio.charset.StandardCharsets;
 
@@ -34,23 +38,24 @@ final class EnipDecoder implements ProtocolDecoder {
     private static final int PENDING = 16;
     private static final int MAX_SEEN = 128;
     private static final int MAX_DEPTH = 3;
+    /** CIP vendor ids and device types (resources generated from tshark's value_strings, see the file headers). */
+    static final IdNames CIP_VENDORS = IdNames.load(EnipDecoder.class, "cip-vendors.tsv");
+    static final IdNames CIP_DEVICE_TYPES = IdNames.load(EnipDecoder.class, "cip-device-types.tsv");
 
     private final Session session;
+    private final ServiceRoles roles;
     private final StreamBuffer[] buffers = new StreamBuffer[2];
-    private final boolean[] serverRole = new boolean[2];
-    private final boolean[] clientRole = new boolean[2];
     // requests awaiting a response: key (sender context or connected sequence), service, class, route
     private final long[] pendKey = new long[PENDING];
     private final int[] pendSvc = new int[PENDING];
     private final int[] pendCls = new int[PENDING];
     private final int[] pendRoute = new int[PENDING];
     private int pendNext;
-    private final long[] seen = new long[MAX_SEEN];
-    private int seenCount;
-    private long seenDropped;
+    private final LongSet seen = new LongSet(MAX_SEEN); // keys of values already reported
 
     EnipDecoder(Session session) {
         this.session = session;
+        this.roles = new ServiceRoles(session, PROTO, "server", "client");
         java.util.Arrays.fill(pendKey, Long.MIN_VALUE);
     }
 
@@ -81,13 +86,13 @@ final class EnipDecoder implements ProtocolDecoder {
             }
             StreamBuffer sb = buffers[side];
             if (sb == null) sb = buffers[side] = new StreamBuffer(MAX_MESSAGE);
-            if (sb.len == 0) {
+            if (sb.length() == 0) {
                 int used = messages(side, buf, off, len, t, false);
                 if (used < len && !sb.append(buf, off + used, len - used)) sb.clear();
                 return;
             }
             if (!sb.append(buf, off, len)) { sb.clear(); session.malformed(side, "buffer overflow"); return; }
-            sb.consume(messages(side, sb.data, 0, sb.len, t, false));
+            sb.consume(messages(side, sb.data(), 0, sb.length(), t, false));
         } catch (RuntimeException e) {
             session.malformed(side, "decoder error " + e.getClass().getSimpleName());
         }
@@ -123,16 +128,16 @@ final class EnipDecoder implements ProtocolDecoder {
         switch (cmd) {
             case 0x0063 -> {
                 session.detail("command", "ListIdentity");
-                if (length == 0) client(side, t);
-                else { server(side, t); listIdentity(side, b, data, end, t); }
+                if (length == 0) roles.client(side, t);
+                else { roles.server(side, t); listIdentity(side, b, data, end, t); }
             }
-            case 0x0004 -> { session.detail("command", "ListServices"); if (length == 0) client(side, t); else server(side, t); }
-            case 0x0064 -> { session.detail("command", "ListInterfaces"); if (length == 0) client(side, t); else server(side, t); }
+            case 0x0004 -> { session.detail("command", "ListServices"); if (length == 0) roles.client(side, t); else roles.server(side, t); }
+            case 0x0064 -> { session.detail("command", "ListInterfaces"); if (length == 0) roles.client(side, t); else roles.server(side, t); }
             case 0x0065 -> {
                 session.detail("command", "RegisterSession");
-                if (handle == 0) client(side, t); else if (status == 0) server(side, t);
+                if (handle == 0) roles.client(side, t); else if (status == 0) roles.server(side, t);
             }
-            case 0x0066 -> { session.detail("command", "UnregisterSession"); client(side, t); }
+            case 0x0066 -> { session.detail("command", "UnregisterSession"); roles.client(side, t); }
             case 0x006F -> { session.detail("command", "SendRRData"); cpf(side, b, data, end, context, t); }
             case 0x0070 -> { session.detail("command", "SendUnitData"); cpf(side, b, data, end, Long.MIN_VALUE, t); }
             default -> session.detail("command", "other");
@@ -160,10 +165,10 @@ final class EnipDecoder implements ProtocolDecoder {
         if (end - p < 2) { session.malformed(side, "short cip message"); return; }
         int service = b[p] & 0xFF;
         if ((service & 0x80) != 0) {
-            server(side, t);
+            roles.server(side, t);
             response(side, b, p, end, key, t);
         } else {
-            client(side, t);
+            roles.client(side, t);
             request(side, b, p, end, key, -1, 0, t);
         }
     }
@@ -234,13 +239,13 @@ final class EnipDecoder implements ProtocolDecoder {
             device(side, b, p, p + 14, t, "cip.identity");
         } else {
             long h = hash(b, p, 15 + nameLen) ^ route;
-            if (!firstTime(h)) return;
+            if (!seen.add(h)) return;
             StringBuilder sb = new StringBuilder(96);
             sb.append(route >> 8).append('/').append(route & 0xFF).append(' ')
               .append(new String(b, p + 15, nameLen, StandardCharsets.ISO_8859_1).trim());
             int vendor = u16(b, p);
             sb.append("; vendorId=").append(vendor);
-            String vn = IdNames.CIP_VENDORS.name(vendor);
+            String vn = CIP_VENDORS.name(vendor);
             if (vn != null) sb.append("; vendor=").append(vn);
             sb.append("; deviceType=").append(u16(b, p + 2)).append("; productCode=").append(u16(b, p + 4))
               .append("; revision=").append(b[p + 6] & 0xFF).append('.').append(b[p + 7] & 0xFF)
@@ -275,13 +280,13 @@ final class EnipDecoder implements ProtocolDecoder {
     /** vendor(2) type(2) product(2) major(1) minor(1) status(2) serial(4) at p; short-string name at nameAt. */
     private void device(int side, byte[] b, int p, int nameAt, long t, String source) {
         long h = hash(b, p, nameAt + 1 + (b[nameAt] & 0xFF) - p) ^ source.hashCode();
-        if (!firstTime(h)) return; // the same identity is polled again and again
+        if (!seen.add(h)) return; // the same identity is polled again and again
         int vendor = u16(b, p);
         attr(side, "vendorId", Integer.toString(vendor), source, t);
-        String vn = IdNames.CIP_VENDORS.name(vendor);
+        String vn = CIP_VENDORS.name(vendor);
         if (vn != null) attr(side, "vendor", vn, source, t);
         int type = u16(b, p + 2);
-        String tn = IdNames.CIP_DEVICE_TYPES.name(type);
+        String tn = CIP_DEVICE_TYPES.name(type);
         attr(side, "deviceType", tn != null ? tn : Integer.toString(type), source, t);
         attr(side, "productCode", Integer.toString(u16(b, p + 4)), source, t);
         attr(side, "firmware", (b[p + 6] & 0xFF) + "." + (b[p + 7] & 0xFF), source, t);
@@ -411,28 +416,8 @@ final class EnipDecoder implements ProtocolDecoder {
         return -1;
     }
 
-    private void server(int side, long t) {
-        session.serverSide(side);
-        if (serverRole[side]) return;
-        serverRole[side] = true;
-        session.facts().accept(new Fact.Service(t, session.endpoint(side), PROTO, session.transport(), "server"));
-    }
 
-    private void client(int side, long t) {
-        session.serverSide(1 - side);
-        if (clientRole[side]) return;
-        clientRole[side] = true;
-        session.facts().accept(new Fact.Service(t, session.endpoint(side), PROTO, session.transport(), "client"));
-    }
-
-    private boolean firstTime(long key) {
-        for (int i = 0; i < seenCount; i++) if (seen[i] == key) return false;
-        if (seenCount == MAX_SEEN) { seenDropped++; return false; }
-        seen[seenCount++] = key;
-        return true;
-    }
-
-    long seenDropped() { return seenDropped; }
+    long seenDropped() { return seen.refused(); }
 
     private static long hash(byte[] b, int off, int len) {
         long h = 0xcbf29ce484222325L;

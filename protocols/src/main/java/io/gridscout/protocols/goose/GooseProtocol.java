@@ -6,6 +6,7 @@ import io.gridscout.protocols.fact.Fact;
 import io.gridscout.protocols.fact.FactSink;
 import io.gridscout.protocols.fact.Transport;
 import io.gridscout.protocols.flow.EtherTypeProtocol;
+import io.gridscout.protocols.util.Ber;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -101,10 +102,10 @@ public final class GooseProtocol implements EtherTypeProtocol {
                 int end = off + len;
                 if (declared >= 8 && declared <= len) end = off + declared; // length covers the APPID header too
                 boolean simulated = (reserved1 & 0x8000) != 0; // IEC 61850-8-1 Ed2: "Simulate" bit
-                if (!ber.next(buf, off + 8, end)) { bad(timeNanos, srcMac, proto, "bad pdu header"); return; }
-                if (etherType == ETHERTYPE_GOOSE && ber.tag == 0x61) {
+                if (!ber.readDefinite(buf, off + 8, end)) { bad(timeNanos, srcMac, proto, "bad pdu header"); return; }
+                if (etherType == ETHERTYPE_GOOSE && ber.first == 0x61) {
                     goose(srcMac, appId, vlanId, simulated, buf, ber.valueOff, ber.valueOff + ber.valueLen, timeNanos);
-                } else if (etherType == ETHERTYPE_SV && ber.tag == 0x60) {
+                } else if (etherType == ETHERTYPE_SV && ber.first == 0x60) {
                     sv(srcMac, appId, vlanId, simulated, buf, ber.valueOff, ber.valueOff + ber.valueLen, timeNanos);
                 } else {
                     bad(timeNanos, srcMac, proto, "unexpected pdu tag");
@@ -118,9 +119,9 @@ public final class GooseProtocol implements EtherTypeProtocol {
             int refOff = -1, refLen = 0, dsOff = -1, dsLen = 0, idOff = -1, idLen = 0;
             long stNum = -1, sqNum = -1, confRev = -1;
             boolean test = false;
-            while (pos < end && ber.next(b, pos, end)) {
+            while (pos < end && ber.readDefinite(b, pos, end)) {
                 int v = ber.valueOff, l = ber.valueLen;
-                switch (ber.tag) {
+                switch (ber.first) {
                     case 0x80 -> { refOff = v; refLen = l; }
                     case 0x82 -> { dsOff = v; dsLen = l; }
                     case 0x83 -> { idOff = v; idLen = l; }
@@ -130,7 +131,7 @@ public final class GooseProtocol implements EtherTypeProtocol {
                     case 0x88 -> confRev = Ber.unsigned(b, v, l);
                     default -> { }
                 }
-                if (ber.tag == 0xAB) break; // allData is last and large; nothing after it we need
+                if (ber.first == 0xAB) break; // allData is last and large; nothing after it we need
                 pos = v + l;
             }
             if (refOff < 0 || refLen == 0 || refLen > MAX_STRING) { bad(t, mac, "goose", "missing gocbRef"); return; }
@@ -156,16 +157,16 @@ public final class GooseProtocol implements EtherTypeProtocol {
         }
 
         private void sv(long mac, int appId, int vlan, boolean simulated, byte[] b, int pos, int end, long t) {
-            while (pos < end && ber.next(b, pos, end)) {
+            while (pos < end && ber.readDefinite(b, pos, end)) {
                 int v = ber.valueOff, l = ber.valueLen;
                 pos = v + l;
-                if (ber.tag != 0xA2) continue;
+                if (ber.first != 0xA2) continue;
                 int p = v, e = v + l;
                 // seqASDU: one ASDU (0x30) per sample stream
-                while (p < e && inner.next(b, p, e)) {
+                while (p < e && inner.readDefinite(b, p, e)) {
                     int av = inner.valueOff, al = inner.valueLen;
                     p = av + al;
-                    if (inner.tag == 0x30) asdu(mac, appId, vlan, simulated, b, av, av + al, t);
+                    if (inner.first == 0x30) asdu(mac, appId, vlan, simulated, b, av, av + al, t);
                 }
             }
         }
@@ -174,9 +175,9 @@ public final class GooseProtocol implements EtherTypeProtocol {
             Ber x = third; // SV ASDUs nest one level below seqASDU
             int idOff = -1, idLen = 0, dsOff = -1, dsLen = 0;
             long confRev = -1;
-            while (pos < end && x.next(b, pos, end)) {
+            while (pos < end && x.readDefinite(b, pos, end)) {
                 int v = x.valueOff, l = x.valueLen;
-                switch (x.tag) {
+                switch (x.first) {
                     case 0x80 -> { idOff = v; idLen = l; }
                     case 0x81 -> { dsOff = v; dsLen = l; }
                     case 0x83 -> confRev = Ber.unsigned(b, v, l);

@@ -1,13 +1,14 @@
 package io.gridscout.protocols.lldp;
 
-import io.gridscout.protocols.fact.Confidence;
+import static io.gridscout.protocols.net.FrameDecoder.s32;
+import static io.gridscout.protocols.net.FrameDecoder.u16;
+
 import io.gridscout.protocols.fact.Endpoint;
-import io.gridscout.protocols.fact.Fact;
 import io.gridscout.protocols.fact.FactSink;
 import io.gridscout.protocols.fact.IpAddr;
 import io.gridscout.protocols.fact.Mac;
 import io.gridscout.protocols.flow.EtherTypeProtocol;
-import io.gridscout.protocols.util.LongSet;
+import io.gridscout.protocols.util.L2Identity;
 import io.gridscout.protocols.util.Text;
 
 /**
@@ -41,31 +42,27 @@ public final class LldpProtocol implements EtherTypeProtocol {
     }
 
     public static final class Decoder implements EtherTypeDecoder {
-        private final FactSink sink;
-        private final LongSet seen = new LongSet(MAX_SEEN);
-        private long malformed;
+        private final L2Identity out;
 
         Decoder(FactSink sink) {
-            this.sink = sink;
+            this.out = new L2Identity(sink, SOURCE, MAX_SEEN);
         }
 
         public long malformed() {
-            return malformed;
+            return out.malformed();
         }
 
         @Override
         public void onFrame(int etherType, long srcMac, long dstMac, int vlanId, byte[] b, int off, int len, long t) {
             if (len < 2 || off < 0 || off + len > b.length) return;
-            long h = srcMac * 0x9E3779B97F4A7C15L;
-            for (int i = off; i < off + len; i++) h = h * 31 + b[i];
-            if (!seen.add(h)) return;                       // same LLDPDU as before (or table full)
+            if (!out.isNew(srcMac, b, off, len)) return;                       // same LLDPDU as before (or table full)
             Endpoint ep = new Endpoint(srcMac, null, 0);
             int p = off, end = off + len;
             while (end - p >= 2) {
                 int type = (b[p] & 0xFF) >>> 1, l = ((b[p] & 1) << 8) | (b[p + 1] & 0xFF);
                 p += 2;
                 if (l > end - p) {
-                    bad(ep, "LLDP TLV longer than frame", t);
+                    out.bad(ep, "LLDP TLV longer than frame", t);
                     return;
                 }
                 if (type == 0) return;                      // End of LLDPDU
@@ -78,14 +75,14 @@ public final class LldpProtocol implements EtherTypeProtocol {
             switch (type) {
                 case 1 -> { if (l >= 2) id(ep, "chassisId", b[p] & 0xFF, 4, 5, b, p + 1, l - 1, t); }
                 case 2 -> { if (l >= 2) id(ep, "portId", b[p] & 0xFF, 3, 4, b, p + 1, l - 1, t); }
-                case 4 -> text(ep, "portDescription", b, p, l, t);
-                case 5 -> text(ep, "name", b, p, l, t);
-                case 6 -> text(ep, "description", b, p, l, t);
+                case 4 -> out.text(ep, "portDescription", b, p, l, t);
+                case 5 -> out.text(ep, "name", b, p, l, t);
+                case 6 -> out.text(ep, "description", b, p, l, t);
                 case 7 -> {
                     if (l >= 4) {
                         int system = u16(b, p), enabled = u16(b, p + 2);
                         String caps = capabilities(enabled != 0 ? enabled : system);
-                        if (!caps.isEmpty()) emit(ep, "lldpCapabilities", caps, t);
+                        if (!caps.isEmpty()) out.emit(ep, "lldpCapabilities", caps, t);
                     }
                 }
                 case 8 -> {
@@ -94,7 +91,7 @@ public final class LldpProtocol implements EtherTypeProtocol {
                         int alen = b[p] & 0xFF;
                         if (alen >= 2 && alen + 1 <= l) {
                             String a = address(b[p + 1] & 0xFF, b, p + 2, alen - 1);
-                            if (a != null) emit(ep, "managementAddress", a, t);
+                            if (a != null) out.emit(ep, "managementAddress", a, t);
                         }
                     }
                 }
@@ -108,32 +105,13 @@ public final class LldpProtocol implements EtherTypeProtocol {
             if (subtype == macSubtype && l == 6) v = Mac.format(Mac.read(b, p));
             else if (subtype == netSubtype && l >= 2) v = address(b[p] & 0xFF, b, p + 1, l - 1);
             else v = Text.printable(b, p, l);
-            if (v != null && !v.isEmpty()) emit(ep, attr, v, t);
+            if (v != null && !v.isEmpty()) out.emit(ep, attr, v, t);
         }
 
-        private void text(Endpoint ep, String attr, byte[] b, int p, int l, long t) {
-            String v = Text.printable(b, p, l);
-            if (!v.isEmpty()) emit(ep, attr, v, t);
-        }
-
-        private void emit(Endpoint ep, String attr, String value, long t) {
-            sink.accept(new Fact.Identity(t, ep, attr, value, SOURCE, Confidence.STATED));
-        }
-
-        private void bad(Endpoint ep, String reason, long t) {
-            malformed++;
-            sink.accept(new Fact.Malformed(t, ep, "lldp", reason));
-        }
     }
 
     static String capabilities(int bits) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < CAPABILITIES.length; i++) {
-            if ((bits & (1 << i)) == 0) continue;
-            if (sb.length() > 0) sb.append(',');
-            sb.append(CAPABILITIES[i]);
-        }
-        return sb.toString();
+        return L2Identity.flags(bits, CAPABILITIES);
     }
 
     /** IANA address family 1 (IPv4) or 2 (IPv6); 6 (802 MAC) as a MAC. Null for others. */
@@ -142,13 +120,5 @@ public final class LldpProtocol implements EtherTypeProtocol {
         if (family == 2 && l == 16) return IpAddr.v6(b, p).toString();
         if (family == 6 && l == 6) return Mac.format(Mac.read(b, p));
         return null;
-    }
-
-    static int u16(byte[] b, int p) {
-        return ((b[p] & 0xFF) << 8) | (b[p + 1] & 0xFF);
-    }
-
-    static int s32(byte[] b, int p) {
-        return ((b[p] & 0xFF) << 24) | ((b[p + 1] & 0xFF) << 16) | ((b[p + 2] & 0xFF) << 8) | (b[p + 3] & 0xFF);
     }
 }

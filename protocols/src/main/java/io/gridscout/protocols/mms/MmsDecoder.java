@@ -6,6 +6,7 @@ import io.gridscout.protocols.fact.Confidence;
 import io.gridscout.protocols.fact.Fact;
 import io.gridscout.protocols.fact.OperationKind;
 import io.gridscout.protocols.flow.Session;
+import io.gridscout.protocols.util.Ber;
 
 /**
  * IEC 61850 MMS (ISO 9506) over the OSI upper layers: ISO 8327 session SPDU, ISO 8823 presentation (BER), ACSE

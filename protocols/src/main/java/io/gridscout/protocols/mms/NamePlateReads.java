@@ -3,6 +3,7 @@ package io.gridscout.protocols.mms;
 import io.gridscout.protocols.fact.Confidence;
 import io.gridscout.protocols.fact.Fact;
 import io.gridscout.protocols.flow.Session;
+import io.gridscout.protocols.util.Ber;
 
 /**
  * IEC 61850 name plates read over MMS: LLN0.NamPlt (LPL: vendor, swRev, ..., configRev) and LPHD.PhyNam (DPL:

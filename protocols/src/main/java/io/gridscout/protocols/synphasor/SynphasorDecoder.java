@@ -6,6 +6,8 @@ import io.gridscout.protocols.fact.Fact;
 import io.gridscout.protocols.fact.OperationKind;
 import io.gridscout.protocols.flow.ProtocolDecoder;
 import io.gridscout.protocols.flow.Session;
+import io.gridscout.protocols.util.LongSet;
+import io.gridscout.protocols.util.StreamBuffer;
 
 import java.nio.charset.StandardCharsets;
 
@@ -24,13 +26,11 @@ final class SynphasorDecoder implements ProtocolDecoder {
     private final Session session;
     private final StreamBuffer[] buffers = new StreamBuffer[2];
     private final boolean[] roleSent = new boolean[2];
-    private final long[] seen = new long[MAX_SEEN];
-    private int seenCount;
-    private long seenDropped;
+    private final LongSet seen = new LongSet(MAX_SEEN); // keys of values already reported
 
     SynphasorDecoder(Session session) { this.session = session; }
 
-    long seenDropped() { return seenDropped; }
+    long seenDropped() { return seen.refused(); }
 
     @Override
     public void onData(int side, byte[] buf, int off, int len, long t) {
@@ -42,13 +42,13 @@ final class SynphasorDecoder implements ProtocolDecoder {
             }
             StreamBuffer sb = buffers[side];
             if (sb == null) sb = buffers[side] = new StreamBuffer(MAX_FRAME);
-            if (sb.len == 0) {
+            if (sb.length() == 0) {
                 int used = frames(side, buf, off, len, t, false);
                 if (used < len && !sb.append(buf, off + used, len - used)) sb.clear();
                 return;
             }
             if (!sb.append(buf, off, len)) { sb.clear(); session.malformed(side, "buffer overflow"); return; }
-            int used = frames(side, sb.data, 0, sb.len, t, false);
+            int used = frames(side, sb.data(), 0, sb.length(), t, false);
             sb.consume(used);
         } catch (RuntimeException e) {
             session.malformed(side, "decoder error " + e.getClass().getSimpleName());
@@ -162,7 +162,7 @@ final class SynphasorDecoder implements ProtocolDecoder {
         int e = off + len;
         while (e > off && ((b[e - 1] & 0xFF) == ' ' || b[e - 1] == 0)) e--;
         long key = hash(b, off, e - off) ^ ((long) id << 40);
-        if (!firstTime(key)) return;
+        if (!seen.add(key)) return;
         Endpoint ep = session.endpoint(side);
         String name = new String(b, off, e - off, StandardCharsets.ISO_8859_1);
         session.facts().accept(new Fact.ServiceDetail(t, ep, PROTO, session.transport(), "server", "stations", name));
@@ -171,7 +171,7 @@ final class SynphasorDecoder implements ProtocolDecoder {
     }
 
     private void idcode(int side, int idcode, long t) {
-        if (!firstTime(0x7F00_0000_0000_0000L | idcode)) return;
+        if (!seen.add(0x7F00_0000_0000_0000L | idcode)) return;
         session.facts().accept(new Fact.Identity(t, session.endpoint(side), "idcode", Integer.toString(idcode), "synphasor.cfg", Confidence.STATED));
     }
 
@@ -186,12 +186,6 @@ final class SynphasorDecoder implements ProtocolDecoder {
         session.facts().accept(new Fact.Service(t, session.endpoint(side), PROTO, session.transport(), role));
     }
 
-    private boolean firstTime(long key) {
-        for (int i = 0; i < seenCount; i++) if (seen[i] == key) return false;
-        if (seenCount == MAX_SEEN) { seenDropped++; return false; }
-        seen[seenCount++] = key;
-        return true;
-    }
 
     private static long hash(byte[] b, int off, int len) {
         long h = 0xcbf29ce484222325L;

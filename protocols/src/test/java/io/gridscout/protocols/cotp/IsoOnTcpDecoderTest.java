@@ -3,6 +3,8 @@ package io.gridscout.protocols.cotp;
 import io.gridscout.protocols.fact.Fact;
 import io.gridscout.protocols.fact.Transport;
 import io.gridscout.protocols.flow.RecordingSession;
+import io.gridscout.protocols.testutil.Captures;
+import io.gridscout.protocols.testutil.Frames;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -23,8 +25,8 @@ class IsoOnTcpDecoderTest {
     @ValueSource(strings = {"mms-peer-libiec61850-identify-siprotec.pcap", "mms-iti-8d7c7db0-9804-012b-b2a6-0016cb8cea27.pcap",
             "s7comm-cisagov-s7ident.pcap", "s7comm-iti-s7comm_reading_plc_status.pcap"})
     void byteAtATimeGivesTheSameFacts(String capture) throws Exception {
-        List<Fact> whole = CaptureReplay.allFacts(CaptureReplay.replay(capture, 102, "iso-tsap", IsoOnTcpDecoder::new));
-        List<Fact> bytes = CaptureReplay.allFacts(CaptureReplay.replay(capture, 102, "iso-tsap", IsoOnTcpDecoder::new, 1));
+        List<Fact> whole = Captures.facts(Captures.replay(capture, 102, "iso-tsap", IsoOnTcpDecoder::new));
+        List<Fact> bytes = Captures.facts(Captures.replay(capture, 102, "iso-tsap", IsoOnTcpDecoder::new, 1));
         assertThat(strip(bytes)).isEqualTo(strip(whole));
         assertThat(whole).isNotEmpty();
     }
@@ -72,17 +74,17 @@ class IsoOnTcpDecoderTest {
         IsoOnTcpDecoder d = new IsoOnTcpDecoder(s);
         // S7 job "PLC stop" (function 0x29) split over two DT TPDUs: the first without EOT
         byte[] job = hex("32010000000100100000" + "29000000000009505f50524f4752414d");
-        byte[] a = tpktDt(job, 0, 7, false), b = tpktDt(job, 7, job.length - 7, true);
+        byte[] a = Frames.tpktDt(job, 0, 7, false), b = Frames.tpktDt(job, 7, job.length - 7, true);
         d.onData(0, a, 0, a.length, 1);
         d.onData(0, b, 0, b.length, 2);
         assertThat(s.operations).containsEntry("41 PLC_STOP control", 1L);
         // a TSDU longer than the cap is counted, not kept
         byte[] big = new byte[4000];
         for (int i = 0; i < 6; i++) {
-            byte[] seg = tpktDt(big, 0, big.length, false);
+            byte[] seg = Frames.tpktDt(big, 0, big.length, false);
             d.onData(0, seg, 0, seg.length, 3);
         }
-        byte[] end = tpktDt(job, 0, job.length, true);
+        byte[] end = Frames.tpktDt(job, 0, job.length, true);
         d.onData(0, end, 0, end.length, 4);
         assertThat(s.details).containsEntry("cotp=tsdu too large", 1L);
         assertThat(d.tsduDropped()).isEqualTo(1);
@@ -98,21 +100,9 @@ class IsoOnTcpDecoderTest {
         byte[] junk = hex("ffeeddcc0102");
         d.onData(0, junk, 0, junk.length, 1);
         byte[] job = hex("32010000000100100000" + "29000000000009505f50524f4752414d");
-        byte[] pdu = tpktDt(job, 0, job.length, true);
+        byte[] pdu = Frames.tpktDt(job, 0, job.length, true);
         d.onData(0, pdu, 0, pdu.length, 2);
         assertThat(s.malformed).containsExactly("tpkt bad version");
         assertThat(s.operations).containsEntry("41 PLC_STOP control", 1L);
-    }
-
-    static byte[] tpktDt(byte[] data, int off, int len, boolean eot) {
-        byte[] out = new byte[7 + len];
-        out[0] = 3;
-        out[2] = (byte) (out.length >> 8);
-        out[3] = (byte) out.length;
-        out[4] = 2;
-        out[5] = (byte) 0xF0;
-        out[6] = (byte) (eot ? 0x80 : 0);
-        System.arraycopy(data, off, out, 7, len);
-        return out;
     }
 }

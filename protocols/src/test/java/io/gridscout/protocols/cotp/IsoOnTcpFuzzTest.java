@@ -3,6 +3,7 @@ package io.gridscout.protocols.cotp;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.gridscout.protocols.fact.Transport;
 import io.gridscout.protocols.flow.RecordingSession;
+import io.gridscout.protocols.testutil.Frames;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,7 +34,7 @@ class IsoOnTcpFuzzTest {
             byte[] body = new byte[prefix.length + data.length - 1];
             System.arraycopy(prefix, 0, body, 0, prefix.length);
             System.arraycopy(data, 1, body, prefix.length, data.length - 1);
-            byte[] tpkt = IsoOnTcpDecoderTest.tpktDt(body, 0, Math.min(body.length, 65000), true);
+            byte[] tpkt = Frames.tpktDt(body, 0, Math.min(body.length, 65000), true);
             d.onData(side, tpkt, 0, tpkt.length, 1);
             d.onData(1 - side, tpkt, 0, tpkt.length, 2);
         }

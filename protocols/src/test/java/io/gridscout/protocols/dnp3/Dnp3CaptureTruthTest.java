@@ -1,7 +1,9 @@
 package io.gridscout.protocols.dnp3;
 
 import io.gridscout.protocols.fact.Fact;
+import io.gridscout.protocols.flow.ProtocolDecoder;
 import io.gridscout.protocols.flow.RecordingSession;
+import io.gridscout.protocols.testutil.Captures;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -35,7 +37,7 @@ class Dnp3CaptureTruthTest {
                     "dnp3 bad qualifier", "dnp3 bad qualifier", "dnp3 bad qualifier", "dnp3 bytes outside a frame"));
 
     static Stream<String> captures() throws IOException {
-        try (Stream<Path> s = Files.list(TsharkFeed.root().resolve("testdata/pcaps"))) {
+        try (Stream<Path> s = Files.list(Captures.root().resolve("testdata/pcaps"))) {
             List<String> names = s.map(p -> p.getFileName().toString())
                     .filter(n -> n.startsWith("dnp3-") && n.endsWith(".pcap")).sorted().toList();
             assertThat(names).hasSizeGreaterThanOrEqualTo(18);
@@ -43,13 +45,26 @@ class Dnp3CaptureTruthTest {
         }
     }
 
+    /** Every payload of the capture into DNP3 decoders; the first payload of each flow must be recognised as DNP3. */
+    static List<Captures.Replayed<ProtocolDecoder>> feed(Path pcap) throws IOException, InterruptedException {
+        List<Captures.Payload> payloads = Captures.payloads(pcap, "tcp || udp");
+        Dnp3Spec spec = new Dnp3Spec();
+        Set<String> started = new TreeSet<>();
+        for (Captures.Payload p : payloads) {
+            byte[] b = p.payload();
+            if (started.add(p.flow()) && !spec.matches(b, 0, b.length, p.dstPort() == Dnp3Spec.PORT || p.srcPort() == Dnp3Spec.PORT, p.transport())) {
+                throw new AssertionError("first payload of " + p.flow() + " not recognised as DNP3: " + java.util.HexFormat.of().formatHex(b));
+            }
+        }
+        return Captures.replay(payloads, "dnp3", spec::newDecoder, Integer.MAX_VALUE);
+    }
+
     @SuppressWarnings("unchecked")
     @ParameterizedTest
     @MethodSource("captures")
     void matchesTruth(String name) throws Exception {
-        Path pcap = TsharkFeed.pcap(name);
-        Map<String, Object> truth = (Map<String, Object>) ((Map<String, Object>) MiniJson.parse(
-                Files.readString(pcap.resolveSibling(name + ".truth.json")))).get("dnp3");
+        Path pcap = Captures.pcap(name);
+        Map<String, Object> truth = (Map<String, Object>) Captures.truth(name).get("dnp3");
 
         Map<String, Set<Long>> linkAddrs = new TreeMap<>();
         Map<String, Set<Long>> masterCodes = new TreeMap<>();
@@ -58,7 +73,7 @@ class Dnp3CaptureTruthTest {
         List<String> malformed = new java.util.ArrayList<>();
         boolean sa = false;
         boolean file = false;
-        for (TsharkFeed.Flow flow : TsharkFeed.feed(pcap)) {
+        for (Captures.Replayed<ProtocolDecoder> flow : feed(pcap)) {
             RecordingSession s = flow.session();
             malformed.addAll(s.malformed);
             String master = null;

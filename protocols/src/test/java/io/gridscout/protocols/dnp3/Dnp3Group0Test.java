@@ -3,6 +3,7 @@ package io.gridscout.protocols.dnp3;
 import io.gridscout.protocols.fact.Confidence;
 import io.gridscout.protocols.fact.Fact;
 import io.gridscout.protocols.flow.RecordingSession;
+import io.gridscout.protocols.testutil.Captures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -70,7 +71,7 @@ class Dnp3Group0Test {
         Dnp3Frames.writePcap(pcap, List.of(new Dnp3Frames.Segment(0, req), new Dnp3Frames.Segment(1, rsp)));
 
         // oracle: tshark's own DNP3 dissector, reassembling the 4 segments
-        List<String> lines = TsharkFeed.run("-r", pcap.toString(), "-d", "tcp.port==20000,dnp3", "-T", "fields",
+        List<String> lines = Captures.run("-r", pcap.toString(), "-d", "tcp.port==20000,dnp3", "-T", "fields",
                 "-E", "separator=|", "-E", "aggregator=;", "-e", "dnp3.al.func", "-e", "dnp3.al.obj", "-e", "dnp3.al.da.value");
         List<String> values = new ArrayList<>();
         List<String> objs = new ArrayList<>();

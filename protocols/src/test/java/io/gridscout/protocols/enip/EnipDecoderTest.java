@@ -68,8 +68,8 @@ class EnipDecoderTest {
 
     @Test
     void vendorTable() {
-        assertThat(IdNames.CIP_VENDORS.name(1)).isEqualTo("Rockwell Automation/Allen-Bradley");
-        assertThat(IdNames.CIP_VENDORS.size()).isGreaterThan(1000);
+        assertThat(EnipDecoder.CIP_VENDORS.name(1)).isEqualTo("Rockwell Automation/Allen-Bradley");
+        assertThat(EnipDecoder.CIP_VENDORS.size()).isGreaterThan(1000);
         assertThat(EnipDecoder.hex32(0x0051aec3L)).isEqualTo("0x0051aec3");
     }
 

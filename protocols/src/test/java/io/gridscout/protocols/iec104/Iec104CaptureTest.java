@@ -1,8 +1,8 @@
 package io.gridscout.protocols.iec104;
 
-import io.gridscout.protocols.cotp.CaptureReplay;
 import io.gridscout.protocols.fact.Fact;
 import io.gridscout.protocols.flow.RecordingSession;
+import io.gridscout.protocols.testutil.Captures;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -19,10 +19,10 @@ class Iec104CaptureTest {
     @ValueSource(strings = {"iec104-iti-JavaRMI_and_IEC_Misc.pcap", "iec104-iti-TestDissectIec104.pcap", "iec104-peer-j60870.pcap"})
     @SuppressWarnings("unchecked")
     void rolesAndCommonAddressesMatchTruth(String capture) throws Exception {
-        List<RecordingSession> sessions = CaptureReplay.replay(capture, 2404, "iec104", Iec104Decoder::new);
-        List<Fact> facts = CaptureReplay.allFacts(sessions);
-        Map<String, Object> truth = CaptureReplay.truth(capture);
-        CaptureReplay.assertRoles(facts, truth, "iec104", "iec104");
+        List<RecordingSession> sessions = Captures.replay(capture, 2404, "iec104", Iec104Decoder::new);
+        List<Fact> facts = Captures.facts(sessions);
+        Map<String, Object> truth = Captures.truth(capture);
+        Captures.assertRoles(facts, truth, "iec104", "iec104");
 
         Set<Long> expectedCa = new TreeSet<>();
         Map<String, Object> bySender = (Map<String, Object>) ((Map<String, Object>) truth.get("iec104")).get("common_addresses_by_sender");
@@ -42,7 +42,7 @@ class Iec104CaptureTest {
 
     @org.junit.jupiter.api.Test
     void j60870CommandsAreCountedAsOperations() throws Exception {
-        List<RecordingSession> sessions = CaptureReplay.replay("iec104-peer-j60870.pcap", 2404, "iec104", Iec104Decoder::new);
+        List<RecordingSession> sessions = Captures.replay("iec104-peer-j60870.pcap", 2404, "iec104", Iec104Decoder::new);
         assertThat(sessions).hasSize(1);
         RecordingSession s = sessions.get(0);
         // interrogation, clock sync, counter interrogation, single command select + execute (tshark: client types 45,100,101,103)
@@ -56,7 +56,7 @@ class Iec104CaptureTest {
 
     @org.junit.jupiter.api.Test
     void testDissectCaptureSetpointsAndCommands() throws Exception {
-        List<RecordingSession> sessions = CaptureReplay.replay("iec104-iti-TestDissectIec104.pcap", 2404, "iec104", Iec104Decoder::new);
+        List<RecordingSession> sessions = Captures.replay("iec104-iti-TestDissectIec104.pcap", 2404, "iec104", Iec104Decoder::new);
         Set<String> ops = new TreeSet<>();
         for (RecordingSession s : sessions) ops.addAll(s.operations.keySet());
         // tshark: the client sends types 24?, 26?, 45, 46, 100, 103; commands with COT act are counted

@@ -1,9 +1,9 @@
 package io.gridscout.protocols.mms;
 
-import io.gridscout.protocols.cotp.CaptureReplay;
 import io.gridscout.protocols.cotp.IsoOnTcpDecoder;
 import io.gridscout.protocols.fact.Fact;
 import io.gridscout.protocols.flow.RecordingSession;
+import io.gridscout.protocols.testutil.Captures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -20,25 +20,19 @@ class MmsCaptureTest {
             "mms-peer-libiec61850-identify-siprotec.pcap", "mms-peer-openiec61850.pcap"})
     @SuppressWarnings("unchecked")
     void rolesAndIdentifyMatchTruth(String capture) throws Exception {
-        List<RecordingSession> sessions = CaptureReplay.replay(capture, 102, "iso-tsap", IsoOnTcpDecoder::new);
-        List<Fact> facts = CaptureReplay.allFacts(sessions);
-        Map<String, Object> truth = CaptureReplay.truth(capture);
-        CaptureReplay.assertRoles(facts, truth, "mms", "mms");
-        Map<String, Object> identify = (Map<String, Object>) ((Map<String, Object>) truth.get("mms")).get("identify");
-        for (Map.Entry<String, Object> e : identify.entrySet()) {
-            var values = CaptureReplay.identityValues(facts, e.getKey());
-            for (Object v : ((Map<String, Object>) e.getValue()).values()) {
-                assertThat(values).as(e.getKey()).contains((String) v);
-            }
-        }
+        List<RecordingSession> sessions = Captures.replay(capture, 102, "iso-tsap", IsoOnTcpDecoder::new);
+        List<Fact> facts = Captures.facts(sessions);
+        Map<String, Object> truth = Captures.truth(capture);
+        Captures.assertRoles(facts, truth, "mms", "mms");
+        Captures.assertIdentityValues(facts, (Map<String, Object>) ((Map<String, Object>) truth.get("mms")).get("identify"), false);
         for (RecordingSession s : sessions) assertThat(s.malformed).as(capture).isEmpty();
     }
 
     @Test
     void identifyAttributesAndLogicalDevices() throws Exception {
-        List<RecordingSession> sessions = CaptureReplay.replay("mms-peer-libiec61850-identify-siprotec.pcap", 102, "iso-tsap",
+        List<RecordingSession> sessions = Captures.replay("mms-peer-libiec61850-identify-siprotec.pcap", 102, "iso-tsap",
                 IsoOnTcpDecoder::new);
-        List<Fact> facts = CaptureReplay.allFacts(sessions);
+        List<Fact> facts = Captures.facts(sessions);
         assertThat(facts).filteredOn(f -> f instanceof Fact.Identity i && i.source().equals("mms.identify"))
                 .map(f -> ((Fact.Identity) f).endpoint() + " " + ((Fact.Identity) f).name() + "=" + ((Fact.Identity) f).value())
                 .containsExactlyInAnyOrder("127.0.0.10:102 vendor=Siemens", "127.0.0.10:102 model=SIPROTEC 5 7SJ82",
@@ -51,7 +45,7 @@ class MmsCaptureTest {
 
     @Test
     void openiec61850LogicalDevice() throws Exception {
-        List<Fact> facts = CaptureReplay.allFacts(CaptureReplay.replay("mms-peer-openiec61850.pcap", 102, "iso-tsap",
+        List<Fact> facts = Captures.facts(Captures.replay("mms-peer-openiec61850.pcap", 102, "iso-tsap",
                 IsoOnTcpDecoder::new));
         assertThat(logicalDevices(facts)).containsExactly("PCC_REF615LD0");
         assertThat(facts).anyMatch(f -> f instanceof Fact.Identity i && i.name().equals("name")
@@ -70,7 +64,7 @@ class MmsCaptureTest {
 
     @Test
     void libiec61850NamePlateAttributeReads() throws Exception {
-        List<Fact> facts = CaptureReplay.allFacts(CaptureReplay.replay("mms-peer-libiec61850-identify-siprotec.pcap", 102,
+        List<Fact> facts = Captures.facts(Captures.replay("mms-peer-libiec61850-identify-siprotec.pcap", 102,
                 "iso-tsap", IsoOnTcpDecoder::new));
         assertThat(facts).filteredOn(f -> f instanceof Fact.Identity i && (i.source().equals("mms.NamPlt") || i.source().equals("mms.PhyNam")))
                 .map(f -> ((Fact.Identity) f).source() + " " + ((Fact.Identity) f).name() + "=" + ((Fact.Identity) f).value())

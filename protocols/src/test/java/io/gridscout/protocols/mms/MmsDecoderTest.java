@@ -1,9 +1,11 @@
 package io.gridscout.protocols.mms;
 
-import io.gridscout.protocols.cotp.CaptureReplay;
 import io.gridscout.protocols.cotp.IsoOnTcpDecoder;
 import io.gridscout.protocols.fact.Fact;
 import io.gridscout.protocols.flow.RecordingSession;
+import io.gridscout.protocols.testutil.Captures;
+import io.gridscout.protocols.testutil.Frames;
+import io.gridscout.protocols.util.Ber;
 import org.junit.jupiter.api.Test;
 
 import java.util.HexFormat;
@@ -12,21 +14,8 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class MmsDecoderTest {
-    private static byte[] dt(String tsdu) {
-        byte[] p = HexFormat.of().parseHex(tsdu);
-        byte[] out = new byte[7 + p.length];
-        out[0] = 3;
-        out[2] = (byte) (out.length >> 8);
-        out[3] = (byte) out.length;
-        out[4] = 2;
-        out[5] = (byte) 0xF0;
-        out[6] = (byte) 0x80;
-        System.arraycopy(p, 0, out, 7, p.length);
-        return out;
-    }
-
     private static void feed(IsoOnTcpDecoder d, int side, String tsdu) {
-        byte[] b = dt(tsdu);
+        byte[] b = Frames.tpktDt(tsdu);
         d.onData(side, b, 0, b.length, 1);
     }
 
@@ -44,7 +33,7 @@ class MmsDecoderTest {
 
     @Test
     void initiateParametersAreDetails() throws Exception {
-        List<RecordingSession> s = CaptureReplay.replay("mms-peer-libiec61850-identify-siprotec.pcap", 102, "iso-tsap",
+        List<RecordingSession> s = Captures.replay("mms-peer-libiec61850-identify-siprotec.pcap", 102, "iso-tsap",
                 IsoOnTcpDecoder::new);
         // libiec61850: proposed 65000 octets, version 1 (tshark: localDetailCalling 65000, proposedVersionNumber 1)
         assertThat(s.get(0).details).containsKeys("proposedMaxPduSize=65000", "proposedVersion=1", "version=1",

@@ -2,6 +2,7 @@ package io.gridscout.protocols.opcua;
 
 import io.gridscout.protocols.fact.Fact;
 import io.gridscout.protocols.flow.RecordingSession;
+import io.gridscout.protocols.testutil.Captures;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -16,18 +17,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Per message type, with chunks taken from the node-opcua/Milo peer capture (and chunks re-framed per Part 6). */
 class OpcUaDecoderTest {
-    static List<TsharkStreams.Segment> segs;
+    static List<Captures.Payload> segs;
 
     @BeforeAll
     static void load() throws Exception {
-        segs = TsharkStreams.segments(TsharkStreams.pcap("opcua-peer-nodeopcua-server-milo-client.pcap"));
+        segs = Captures.payloads(Captures.pcap("opcua-peer-nodeopcua-server-milo-client.pcap"), "tcp");
     }
 
     /** Concatenated payloads of one direction of one stream (client = sender of the first payload). */
     static byte[] direction(int stream, boolean client) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int clientPort = -1;
-        for (TsharkStreams.Segment s : segs) {
+        for (Captures.Payload s : segs) {
             if (s.stream() != stream) continue;
             if (clientPort < 0) clientPort = s.srcPort();
             if ((s.srcPort() == clientPort) == client) out.writeBytes(s.payload());
@@ -168,7 +169,7 @@ class OpcUaDecoderTest {
     void segmentationByteByByteGivesTheSameFacts() {
         RecordingSession bulk = RecordingSession.tcp("opcua", 4840), bytes = RecordingSession.tcp("opcua", 4840);
         OpcUaDecoder a = new OpcUaDecoder(bulk), b = new OpcUaDecoder(bytes);
-        for (TsharkStreams.Segment s : segs) {
+        for (Captures.Payload s : segs) {
             if (s.stream() != 2) continue;
             int side = s.srcPort() == 4840 ? 1 : 0;
             a.onData(side, s.payload(), 0, s.payload().length, 1);

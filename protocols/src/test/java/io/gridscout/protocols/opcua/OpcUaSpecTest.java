@@ -1,6 +1,7 @@
 package io.gridscout.protocols.opcua;
 
 import io.gridscout.protocols.fact.Transport;
+import io.gridscout.protocols.testutil.Captures;
 import org.eclipse.milo.opcua.stack.core.types.builtin.ExpandedNodeId;
 import org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.UInteger;
 import org.junit.jupiter.api.Test;
@@ -14,9 +15,9 @@ class OpcUaSpecTest {
 
     @Test
     void recognisesChunksByContentOnAnyPort() throws Exception {
-        var segs = TsharkStreams.segments(TsharkStreams.pcap("opcua-cisagov-open62541_mainloop-not-localhost-non-standard-port.pcap"));
+        var segs = Captures.payloads(Captures.pcap("opcua-cisagov-open62541_mainloop-not-localhost-non-standard-port.pcap"), "tcp");
         int firstOfStream = -1, matched = 0, all = 0;
-        for (TsharkStreams.Segment s : segs) {
+        for (Captures.Payload s : segs) {
             byte[] b = s.payload();
             if (s.stream() != firstOfStream) { // the first payload of each connection: a Hello, port 48010
                 firstOfStream = s.stream();

@@ -4,12 +4,11 @@ import io.gridscout.protocols.fact.Endpoint;
 import io.gridscout.protocols.fact.Fact;
 import io.gridscout.protocols.fact.IpAddr;
 import io.gridscout.protocols.flow.RecordingSession;
+import io.gridscout.protocols.testutil.Captures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,12 +23,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class OpcUaTruthTest {
 
+    /** Decoded as if seen in Nov 2023, when open62541's example certificates (notAfter 2021) had expired. */
+    static final long CLOCK = 1_700_000_000_000_000_000L;
+
     record Result(List<Fact> facts, List<RecordingSession> sessions) {}
 
     static Result run(String file) throws Exception {
         List<Fact> facts = new ArrayList<>();
         List<RecordingSession> sessions = new ArrayList<>();
-        for (TsharkStreams.Decoded d : TsharkStreams.decode(TsharkStreams.segments(TsharkStreams.pcap(file))).values()) {
+        for (Captures.Replayed<OpcUaDecoder> d : Captures.replay(Captures.retimed(Captures.payloads(Captures.pcap(file), "tcp"), CLOCK), "opcua", OpcUaDecoder::new, Integer.MAX_VALUE)) {
             facts.addAll(d.session().facts);
             sessions.add(d.session());
         }
@@ -38,8 +40,7 @@ class OpcUaTruthTest {
 
     @SuppressWarnings("unchecked")
     static Map<String, Object> truth(String file) throws Exception {
-        Path p = TsharkStreams.pcap(file + ".truth.json");
-        return (Map<String, Object>) ((Map<String, Object>) MiniJson.parse(Files.readString(p))).get("opcua");
+        return (Map<String, Object>) Captures.truth(file).get("opcua");
     }
 
     /** "127.0.0.1:4840" or "[::1]:4840" -> endpoint key "ip port". */
@@ -123,7 +124,7 @@ class OpcUaTruthTest {
         }
         for (Map<String, Object> e : list(t, "endpoints")) {
             IpAddr ip = IpAddr.parse((String) e.get("ip"));
-            if (e.get("port") instanceof Double port) assertThat(roles).contains(ip + " " + port.intValue() + "|" + e.get("role"));
+            if (e.get("port") instanceof Number port) assertThat(roles).contains(ip + " " + port.intValue() + "|" + e.get("role"));
             else assertThat(rolesByIp).contains(ip + "|" + e.get("role"));
         }
     }

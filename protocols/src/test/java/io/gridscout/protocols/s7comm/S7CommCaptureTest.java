@@ -1,9 +1,9 @@
 package io.gridscout.protocols.s7comm;
 
-import io.gridscout.protocols.cotp.CaptureReplay;
 import io.gridscout.protocols.cotp.IsoOnTcpDecoder;
 import io.gridscout.protocols.fact.Fact;
 import io.gridscout.protocols.flow.RecordingSession;
+import io.gridscout.protocols.testutil.Captures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -20,23 +20,17 @@ class S7CommCaptureTest {
             "s7comm-iti-step7_s300_AuthPassword.pcapng", "s7comm-iti-wincc_s400_production.pcapng"})
     @SuppressWarnings("unchecked")
     void rolesAndIdentificationMatchTruth(String capture) throws Exception {
-        List<RecordingSession> sessions = CaptureReplay.replay(capture, 102, "iso-tsap", IsoOnTcpDecoder::new);
-        List<Fact> facts = CaptureReplay.allFacts(sessions);
-        Map<String, Object> truth = CaptureReplay.truth(capture);
-        CaptureReplay.assertRoles(facts, truth, "s7comm", "s7comm");
-        Map<String, Object> ident = (Map<String, Object>) ((Map<String, Object>) truth.get("s7comm")).get("identification");
-        for (Map.Entry<String, Object> e : ident.entrySet()) {
-            var values = CaptureReplay.identityValues(facts, e.getKey());
-            for (Object v : ((Map<String, Object>) e.getValue()).values()) {
-                if (!((String) v).isEmpty()) assertThat(values).as(e.getKey()).contains((String) v);
-            }
-        }
+        List<RecordingSession> sessions = Captures.replay(capture, 102, "iso-tsap", IsoOnTcpDecoder::new);
+        List<Fact> facts = Captures.facts(sessions);
+        Map<String, Object> truth = Captures.truth(capture);
+        Captures.assertRoles(facts, truth, "s7comm", "s7comm");
+        Captures.assertIdentityValues(facts, (Map<String, Object>) ((Map<String, Object>) truth.get("s7comm")).get("identification"), true);
         for (RecordingSession s : sessions) assertThat(s.malformed).as(capture).isEmpty();
     }
 
     @Test
     void snap7Identification() throws Exception {
-        List<Fact> facts = CaptureReplay.allFacts(CaptureReplay.replay("s7comm-cisagov-s7ident.pcap", 102, "iso-tsap",
+        List<Fact> facts = Captures.facts(Captures.replay("s7comm-cisagov-s7ident.pcap", 102, "iso-tsap",
                 IsoOnTcpDecoder::new));
         assertThat(facts).filteredOn(f -> f instanceof Fact.Identity).map(f -> ((Fact.Identity) f).name() + "=" + ((Fact.Identity) f).value())
                 .contains("model=6ES7 315-2EH14-0AB0", "firmware=V3.2.6", "name=SNAP7-SERVER", "moduleName=CPU 315-2 PN/DP",
@@ -47,10 +41,10 @@ class S7CommCaptureTest {
 
     @Test
     void passwordAndReadVar() throws Exception {
-        List<RecordingSession> auth = CaptureReplay.replay("s7comm-iti-step7_s300_AuthPassword.pcapng", 102, "iso-tsap",
+        List<RecordingSession> auth = Captures.replay("s7comm-iti-step7_s300_AuthPassword.pcapng", 102, "iso-tsap",
                 IsoOnTcpDecoder::new);
         assertThat(auth.get(0).details).containsKey("userdata=security password");
-        List<RecordingSession> wincc = CaptureReplay.replay("s7comm-iti-wincc_s400_production.pcapng", 102, "iso-tsap",
+        List<RecordingSession> wincc = Captures.replay("s7comm-iti-wincc_s400_production.pcapng", 102, "iso-tsap",
                 IsoOnTcpDecoder::new);
         assertThat(wincc.stream().flatMap(s -> s.operations.keySet().stream())).contains("4 READ_VAR read");
     }

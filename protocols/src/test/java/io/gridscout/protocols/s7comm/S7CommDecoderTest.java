@@ -3,27 +3,14 @@ package io.gridscout.protocols.s7comm;
 import io.gridscout.protocols.cotp.IsoOnTcpDecoder;
 import io.gridscout.protocols.fact.Fact;
 import io.gridscout.protocols.flow.RecordingSession;
+import io.gridscout.protocols.testutil.Frames;
 import org.junit.jupiter.api.Test;
 
-import java.util.HexFormat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** S7comm PDUs built from the protocol layout (header 0x32, ROSCTR, lengths, parameter, data) inside TPKT/COTP DT. */
 class S7CommDecoderTest {
-    private static byte[] dt(String s7) {
-        byte[] p = HexFormat.of().parseHex(s7);
-        byte[] out = new byte[7 + p.length];
-        out[0] = 3;
-        out[2] = (byte) (out.length >> 8);
-        out[3] = (byte) out.length;
-        out[4] = 2;
-        out[5] = (byte) 0xF0;
-        out[6] = (byte) 0x80;
-        System.arraycopy(p, 0, out, 7, p.length);
-        return out;
-    }
-
     /** Job header with parameter length {@code plen} and no data. */
     private static String job(String param) {
         int plen = param.length() / 2;
@@ -31,7 +18,7 @@ class S7CommDecoderTest {
     }
 
     private static void feed(IsoOnTcpDecoder d, int side, String s7) {
-        byte[] b = dt(s7);
+        byte[] b = Frames.tpktDt(s7);
         d.onData(side, b, 0, b.length, 1);
     }
 

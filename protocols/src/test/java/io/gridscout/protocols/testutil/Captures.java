@@ -1,12 +1,18 @@
 package io.gridscout.protocols.testutil;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gridscout.protocols.fact.Endpoint;
 import io.gridscout.protocols.fact.Fact;
 import io.gridscout.protocols.fact.IpAddr;
 import io.gridscout.protocols.fact.Mac;
 import io.gridscout.protocols.fact.Transport;
+import io.gridscout.protocols.flow.ProtocolDecoder;
 import io.gridscout.protocols.flow.ProtocolSpec;
 import io.gridscout.protocols.flow.RecordingSession;
+import io.gridscout.protocols.flow.Session;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -17,75 +23,200 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
-/** Test-time packet extraction with tshark (an independent dissector) and a tiny JSON reader for truth files. */
+/**
+ * Test-time packet extraction with tshark (an independent dissector), replay of its payloads into decoders, and
+ * the truth files (read with Jackson: objects -> LinkedHashMap, arrays -> List, integers -> Long).
+ *
+ * <p>Payloads are tshark's per-frame TCP/UDP payloads (no TCP reassembly), retransmissions and keep-alives left
+ * out, in capture order. A replay feeds each TCP stream / UDP conversation to its own decoder on a
+ * {@link RecordingSession} whose side 0 is the sender of the stream's first payload, so decoders must find the
+ * server from the protocol.
+ */
 public final class Captures {
+    public static final String TSHARK = "/usr/bin/tshark";
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(DeserializationFeature.USE_LONG_FOR_INTS)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
     private Captures() {}
 
-    public static Path pcap(String name) {
-        String root = System.getProperty("gridscout.root", "..");
-        return Path.of(root, "testdata", "pcaps", name);
+    public static Path root() {
+        return Path.of(System.getProperty("gridscout.root", "..")).toAbsolutePath().normalize();
     }
 
+    public static Path pcap(String name) {
+        return root().resolve("testdata").resolve("pcaps").resolve(name);
+    }
+
+    // ---- JSON ----
+
+    /** Parses JSON text: objects -> LinkedHashMap, arrays -> List, integers -> Long, other numbers -> Double. */
+    public static Object json(String text) {
+        try {
+            return JSON.readValue(text, Object.class);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("bad JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /** The whole truth file {@code testdata/pcaps/<pcapName>.truth.json}. */
+    public static Map<String, Object> truth(String pcapName) throws IOException {
+        return JSON.readValue(pcap(pcapName + ".truth.json").toFile(), new TypeReference<LinkedHashMap<String, Object>>() {});
+    }
+
+    // ---- tshark ----
+
+    /** Runs tshark with these arguments; its output lines. Fails with tshark's stderr when it fails. */
+    public static List<String> run(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(TSHARK);
+        cmd.addAll(List.of(args));
+        Path err = Files.createTempFile("tshark", ".err");
+        try {
+            Process pr = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
+            String out = new String(pr.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!pr.waitFor(120, TimeUnit.SECONDS) || pr.exitValue() != 0) {
+                pr.destroyForcibly();
+                throw new IOException("tshark failed: " + Files.readString(err));
+            }
+            return out.lines().toList();
+        } finally {
+            Files.deleteIfExists(err);
+        }
+    }
+
+    /** The first occurrence of each field of every packet matching the filter, one row per packet. */
     public static List<String[]> tshark(Path file, String filter, String... fields) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("tshark", "-r", file.toString(), "-Y", filter, "-T", "fields", "-E", "separator=/t", "-E", "occurrence=f"));
-        for (String f : fields) { cmd.add("-e"); cmd.add(f); }
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) throw new IOException("tshark failed on " + file);
+        List<String> args = new ArrayList<>(List.of("-r", file.toString(), "-Y", filter, "-T", "fields",
+                "-E", "separator=/t", "-E", "occurrence=f"));
+        for (String f : fields) { args.add("-e"); args.add(f); }
         List<String[]> rows = new ArrayList<>();
-        for (String line : out.split("\n")) if (!line.isEmpty()) rows.add(line.split("\t", -1));
+        for (String line : run(args.toArray(String[]::new))) if (!line.isEmpty()) rows.add(line.split("\t", -1));
         return rows;
     }
 
-    /** Raw frame bytes (hex) of every packet matching the filter, via tshark's JSON "frame_raw". */
+    /** Raw frame bytes of every packet matching the filter, via tshark's JSON "frame_raw". */
     public static List<byte[]> rawFrames(Path file, String filter) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("tshark", "-r", file.toString(), "-Y", filter, "-T", "json", "-x", "-j", "frame")
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) throw new IOException("tshark failed on " + file);
+        JsonNode packets = JSON.readTree(String.join("\n", run("-r", file.toString(), "-Y", filter, "-T", "json", "-x", "-j", "frame")));
         List<byte[]> frames = new ArrayList<>();
-        int i = 0;
-        while ((i = out.indexOf("\"frame_raw\"", i)) >= 0) {
-            int q1 = out.indexOf('"', out.indexOf('[', i) + 1);
-            int q2 = out.indexOf('"', q1 + 1);
-            frames.add(HexFormat.of().parseHex(out.substring(q1 + 1, q2)));
-            i = q2;
-        }
+        for (JsonNode p : packets) frames.add(HexFormat.of().parseHex(p.path("_source").path("layers").path("frame_raw").get(0).asText()));
         return frames;
     }
 
-    /**
-     * Feeds every TCP/UDP payload matching {@code filter} (retransmissions excluded) into a decoder per flow, like
-     * the pipeline would: side 0 is the first sender seen. Returns all facts of all sessions.
-     */
-    public static List<RecordingSession> replay(Path file, String filter, ProtocolSpec spec) throws IOException, InterruptedException {
-        List<String[]> rows = tshark(file, "(" + filter + ") and not tcp.analysis.retransmission and (tcp.len > 0 or udp)",
-                "frame.time_epoch", "ip.src", "ip.dst", "tcp.srcport", "tcp.dstport", "udp.srcport", "udp.dstport", "tcp.payload", "udp.payload");
-        Map<String, RecordingSession> sessions = new LinkedHashMap<>();
-        Map<String, io.gridscout.protocols.flow.ProtocolDecoder> decoders = new LinkedHashMap<>();
-        for (String[] r : rows) {
-            if (r.length < 9 || r[1].isEmpty()) continue;
-            boolean tcp = !r[3].isEmpty();
-            int sp = Integer.parseInt(tcp ? r[3] : r[5]), dp = Integer.parseInt(tcp ? r[4] : r[6]);
-            String hex = tcp ? r[7] : r[8];
-            if (hex.isEmpty()) continue;
-            String a = r[1] + ":" + sp, b = r[2] + ":" + dp;
-            String key = (tcp ? "t " : "u ") + (a.compareTo(b) < 0 ? a + " " + b : b + " " + a);
-            RecordingSession s = sessions.get(key);
-            if (s == null) {
-                s = new RecordingSession(spec.name(), tcp ? Transport.TCP : Transport.UDP,
-                        new Endpoint(Mac.NONE, IpAddr.parse(r[1]), sp), new Endpoint(Mac.NONE, IpAddr.parse(r[2]), dp));
-                sessions.put(key, s);
-                decoders.put(key, spec.newDecoder(s));
-            }
-            int side = s.endpoint(0).ip().equals(IpAddr.parse(r[1])) && s.endpoint(0).port() == sp ? 0 : 1;
-            byte[] data = HexFormat.of().parseHex(hex.replace(":", ""));
-            long t = (long) (Double.parseDouble(r[0]) * 1e9);
-            decoders.get(key).onData(side, data, 0, data.length, t);
+    /** One TCP segment's or UDP datagram's payload; {@code stream} is tshark's tcp.stream / udp.stream. */
+    public record Payload(Transport transport, int stream, String srcIp, int srcPort, String dstIp, int dstPort,
+                          long timeNanos, byte[] payload) {
+        /** "tcp 3" / "udp 0": one connection or conversation. */
+        public String flow() {
+            return (transport == Transport.UDP ? "udp " : "tcp ") + stream;
         }
-        return new ArrayList<>(sessions.values());
     }
+
+    /**
+     * Every TCP/UDP payload of the packets matching {@code filter}, in capture order, without TCP reassembly; TCP
+     * retransmissions and keep-alives (also the 1-byte 00 ones of connections whose start tshark did not see)
+     * are left out.
+     */
+    public static List<Payload> payloads(Path file, String filter) throws IOException, InterruptedException {
+        List<String> lines = run("-r", file.toString(), "-o", "tcp.desegment_tcp_streams:FALSE",
+                "-Y", "(" + filter + ") && !tcp.analysis.retransmission && !tcp.analysis.keep_alive && (tcp.len > 0 || udp)",
+                "-T", "fields", "-E", "separator=/t", "-E", "occurrence=f",
+                "-e", "frame.time_epoch", "-e", "ip.src", "-e", "ipv6.src", "-e", "ip.dst", "-e", "ipv6.dst",
+                "-e", "tcp.srcport", "-e", "tcp.dstport", "-e", "udp.srcport", "-e", "udp.dstport",
+                "-e", "tcp.stream", "-e", "udp.stream", "-e", "tcp.payload", "-e", "udp.payload");
+        List<Payload> out = new ArrayList<>();
+        for (String line : lines) {
+            String[] f = line.split("\t", -1);
+            if (f.length < 13) continue;
+            boolean tcp = !f[9].isEmpty();
+            String hex = (tcp ? f[11] : f[12]).replace(":", "");
+            if (hex.isEmpty() || (tcp && hex.equals("00"))) continue;
+            if (!tcp && f[10].isEmpty()) continue;
+            String src = f[1].isEmpty() ? f[2] : f[1], dst = f[3].isEmpty() ? f[4] : f[3];
+            if (src.isEmpty() || dst.isEmpty()) continue;
+            out.add(new Payload(tcp ? Transport.TCP : Transport.UDP, Integer.parseInt(tcp ? f[9] : f[10]),
+                    src, Integer.parseInt(tcp ? f[5] : f[7]), dst, Integer.parseInt(tcp ? f[6] : f[8]),
+                    epochNanos(f[0]), HexFormat.of().parseHex(hex)));
+        }
+        return out;
+    }
+
+    /** The same payloads stamped {@code start}, {@code start + 1}, ...: a fixed clock instead of the capture's. */
+    public static List<Payload> retimed(List<Payload> payloads, long start) {
+        List<Payload> out = new ArrayList<>(payloads.size());
+        long t = start;
+        for (Payload p : payloads) {
+            out.add(new Payload(p.transport(), p.stream(), p.srcIp(), p.srcPort(), p.dstIp(), p.dstPort(), t++, p.payload()));
+        }
+        return out;
+    }
+
+    /** "1234.000001000" -> nanoseconds, exactly. */
+    static long epochNanos(String s) {
+        int dot = s.indexOf('.');
+        if (dot < 0) return Long.parseLong(s) * 1_000_000_000L;
+        String frac = (s.substring(dot + 1) + "000000000").substring(0, 9);
+        return Long.parseLong(s.substring(0, dot)) * 1_000_000_000L + Long.parseLong(frac);
+    }
+
+    /** One replayed flow: its session and the decoder that was fed. */
+    public record Replayed<D extends ProtocolDecoder>(RecordingSession session, D decoder) {}
+
+    /**
+     * Feeds each flow's payloads, in order and per direction, to its own decoder made by {@code factory}, each
+     * payload cut into pieces of at most {@code chunk} bytes; closes every decoder at the end. Flows in order of
+     * appearance.
+     */
+    public static <D extends ProtocolDecoder> List<Replayed<D>> replay(List<Payload> payloads, String protocol,
+                                                                      Function<Session, D> factory, int chunk) {
+        Map<String, Replayed<D>> flows = new LinkedHashMap<>();
+        for (Payload p : payloads) {
+            Replayed<D> r = flows.get(p.flow());
+            if (r == null) {
+                RecordingSession s = new RecordingSession(protocol, p.transport(),
+                        new Endpoint(Mac.NONE, IpAddr.parse(p.srcIp()), p.srcPort()), new Endpoint(Mac.NONE, IpAddr.parse(p.dstIp()), p.dstPort()));
+                r = new Replayed<>(s, factory.apply(s));
+                flows.put(p.flow(), r);
+            }
+            Endpoint e0 = r.session().endpoint(0);
+            int side = e0.port() == p.srcPort() && e0.ip().equals(IpAddr.parse(p.srcIp())) ? 0 : 1;
+            byte[] b = p.payload();
+            for (int o = 0; o < b.length; o += chunk) r.decoder().onData(side, b, o, Math.min(chunk, b.length - o), p.timeNanos());
+        }
+        for (Replayed<D> r : flows.values()) r.decoder().onClose(0);
+        return new ArrayList<>(flows.values());
+    }
+
+    /** The sessions of {@link #replay(List, String, Function, int)} over the payloads matching {@code filter}. */
+    public static List<RecordingSession> replay(Path file, String filter, String protocol, Function<Session, ? extends ProtocolDecoder> factory,
+                                                int chunk) throws IOException, InterruptedException {
+        List<RecordingSession> out = new ArrayList<>();
+        for (Replayed<?> r : replay(payloads(file, filter), protocol, factory::apply, chunk)) out.add(r.session());
+        return out;
+    }
+
+    public static List<RecordingSession> replay(Path file, String filter, ProtocolSpec spec) throws IOException, InterruptedException {
+        return replay(file, filter, spec.name(), spec::newDecoder, Integer.MAX_VALUE);
+    }
+
+    /** Replays every TCP stream on {@code port} of a testdata capture. */
+    public static List<RecordingSession> replay(String capture, int port, String protocol, Function<Session, ProtocolDecoder> factory)
+            throws IOException, InterruptedException {
+        return replay(capture, port, protocol, factory, Integer.MAX_VALUE);
+    }
+
+    /** As {@link #replay(String, int, String, Function)}, cutting every segment into pieces of at most {@code chunk} bytes. */
+    public static List<RecordingSession> replay(String capture, int port, String protocol, Function<Session, ProtocolDecoder> factory,
+                                                int chunk) throws IOException, InterruptedException {
+        return replay(pcap(capture), "tcp.port == " + port, protocol, factory, chunk);
+    }
+
+    // ---- views of facts and truth ----
 
     public static List<Fact> facts(List<RecordingSession> sessions) {
         List<Fact> all = new ArrayList<>();
@@ -103,75 +234,54 @@ public final class Captures {
         return out;
     }
 
-    public static Object truth(String pcapName) throws IOException {
-        return Json.parse(Files.readString(pcap(pcapName + ".truth.json")));
+    /** Every identity value the facts state about "ip:port". */
+    public static Set<String> identityValues(List<Fact> facts, String ipPort) {
+        Set<String> out = new TreeSet<>();
+        for (Fact f : facts) {
+            if (f instanceof Fact.Identity id && (id.endpoint().ip() + ":" + id.endpoint().port()).equals(ipPort)) {
+                out.add(id.value());
+            }
+        }
+        return out;
     }
 
-    /** Minimal JSON reader: objects -> LinkedHashMap, arrays -> List, numbers -> Long/Double. */
-    public static final class Json {
-        private final String s;
-        private int i;
-
-        private Json(String s) { this.s = s; }
-
-        public static Object parse(String s) { return new Json(s).value(); }
-
-        private Object value() {
-            ws();
-            char c = s.charAt(i);
-            if (c == '{') {
-                Map<String, Object> m = new LinkedHashMap<>();
-                i++;
-                ws();
-                if (s.charAt(i) == '}') { i++; return m; }
-                while (true) {
-                    ws();
-                    String k = string();
-                    ws(); i++; // ':'
-                    m.put(k, value());
-                    ws();
-                    if (s.charAt(i++) == '}') return m;
-                }
-            }
-            if (c == '[') {
-                List<Object> l = new ArrayList<>();
-                i++;
-                ws();
-                if (s.charAt(i) == ']') { i++; return l; }
-                while (true) {
-                    l.add(value());
-                    ws();
-                    if (s.charAt(i++) == ']') return l;
-                }
-            }
-            if (c == '"') return string();
-            if (s.startsWith("true", i)) { i += 4; return true; }
-            if (s.startsWith("false", i)) { i += 5; return false; }
-            if (s.startsWith("null", i)) { i += 4; return null; }
-            int st = i;
-            while (i < s.length() && "+-0123456789.eE".indexOf(s.charAt(i)) >= 0) i++;
-            String n = s.substring(st, i);
-            return n.contains(".") || n.contains("e") ? (Object) Double.parseDouble(n) : (Object) Long.parseLong(n);
-        }
-
-        private String string() {
-            StringBuilder sb = new StringBuilder();
-            i++;
-            while (true) {
-                char c = s.charAt(i++);
-                if (c == '"') return sb.toString();
-                if (c == '\\') {
-                    char e = s.charAt(i++);
-                    switch (e) {
-                        case 'n' -> sb.append('\n');
-                        case 't' -> sb.append('\t');
-                        case 'u' -> { sb.append((char) Integer.parseInt(s.substring(i, i + 4), 16)); i += 4; }
-                        default -> sb.append(e);
-                    }
-                } else sb.append(c);
+    /**
+     * Asserts every value of a truth section's "ip:port" -> {attribute: value} map is among the identity values the
+     * facts state about that endpoint; {@code ignoreEmpty}: empty truth values (tshark shows blank fields) are not
+     * looked for.
+     */
+    @SuppressWarnings("unchecked")
+    public static void assertIdentityValues(List<Fact> facts, Map<String, Object> byEndpoint, boolean ignoreEmpty) {
+        for (Map.Entry<String, Object> e : byEndpoint.entrySet()) {
+            Set<String> values = identityValues(facts, e.getKey());
+            for (Object v : ((Map<String, Object>) e.getValue()).values()) {
+                if (ignoreEmpty && ((String) v).isEmpty()) continue;
+                if (!values.contains((String) v)) throw new AssertionError(e.getKey() + ": no identity value '" + v + "' in " + values);
             }
         }
+    }
 
-        private void ws() { while (i < s.length() && Character.isWhitespace(s.charAt(i))) i++; }
+    /**
+     * Asserts the protocol's Service facts name exactly the truth file's endpoints and roles (by ip:port, or by ip
+     * alone where the truth saw several ports).
+     */
+    @SuppressWarnings("unchecked")
+    public static void assertRoles(List<Fact> facts, Map<String, Object> truth, String section, String protocol) {
+        Map<String, Object> sec = (Map<String, Object>) truth.get(section);
+        List<String> expected = new ArrayList<>();
+        for (Object o : (List<Object>) sec.get("endpoints")) {
+            Map<String, Object> e = (Map<String, Object>) o;
+            expected.add(e.get("ip") + (e.get("port") != null ? ":" + e.get("port") : "") + " " + e.get("role"));
+        }
+        Set<String> matched = new TreeSet<>();
+        for (Fact f : facts) {
+            if (!(f instanceof Fact.Service s) || !s.protocol().equals(protocol)) continue;
+            String withPort = s.endpoint().ip() + ":" + s.endpoint().port() + " " + s.role();
+            String ipOnly = s.endpoint().ip() + " " + s.role();
+            if (expected.contains(withPort)) matched.add(withPort);
+            else if (expected.contains(ipOnly)) matched.add(ipOnly);
+            else throw new AssertionError("unexpected role " + withPort + " (" + protocol + "), truth " + expected);
+        }
+        for (String e : expected) if (!matched.contains(e)) throw new AssertionError("missing role " + e + " (" + protocol + ")");
     }
 }

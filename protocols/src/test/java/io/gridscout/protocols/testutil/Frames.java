@@ -86,4 +86,23 @@ public final class Frames {
     }
 
     public static final int FIN = 0x01, SYN = 0x02, RST = 0x04, PSH = 0x08, ACK = 0x10;
+
+    /** TPKT (RFC 1006) + COTP DT (ISO 8073) around {@code len} bytes of {@code data}; {@code eot} ends the TSDU. */
+    public static byte[] tpktDt(byte[] data, int off, int len, boolean eot) {
+        byte[] out = new byte[7 + len];
+        out[0] = 3;
+        out[2] = (byte) (out.length >> 8);
+        out[3] = (byte) out.length;
+        out[4] = 2;
+        out[5] = (byte) 0xF0;
+        out[6] = (byte) (eot ? 0x80 : 0);
+        System.arraycopy(data, off, out, 7, len);
+        return out;
+    }
+
+    /** A whole TSDU (hex) in one TPKT + COTP DT with EOT. */
+    public static byte[] tpktDt(String tsduHex) {
+        byte[] p = java.util.HexFormat.of().parseHex(tsduHex);
+        return tpktDt(p, 0, p.length, true);
+    }
 }

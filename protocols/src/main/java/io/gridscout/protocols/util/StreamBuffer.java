@@ -1,17 +1,22 @@
-package io.gridscout.protocols.synphasor;
+package io.gridscout.protocols.util;
 
 import java.util.Arrays;
 
 /** Bytes of one TCP direction not yet forming a whole frame; capped, grows on demand. */
-final class StreamBuffer {
+public final class StreamBuffer {
     private final int cap;
-    byte[] data = new byte[512];
-    int len;
+    private byte[] data = new byte[512];
+    private int len;
 
-    StreamBuffer(int cap) { this.cap = cap; }
+    public StreamBuffer(int cap) { this.cap = cap; }
+
+    /** The buffered bytes are {@code data()[0 .. length())}; valid until the next append. */
+    public byte[] data() { return data; }
+
+    public int length() { return len; }
 
     /** False when appending would exceed the cap (the caller drops the buffer and resyncs). */
-    boolean append(byte[] b, int off, int n) {
+    public boolean append(byte[] b, int off, int n) {
         if (n > cap - len) return false;
         if (len + n > data.length) data = Arrays.copyOf(data, Math.min(cap, Math.max(data.length * 2, len + n)));
         System.arraycopy(b, off, data, len, n);
@@ -19,11 +24,11 @@ final class StreamBuffer {
         return true;
     }
 
-    void consume(int n) {
+    public void consume(int n) {
         if (n >= len) { len = 0; return; }
         System.arraycopy(data, n, data, 0, len - n);
         len -= n;
     }
 
-    void clear() { len = 0; }
+    public void clear() { len = 0; }
 }

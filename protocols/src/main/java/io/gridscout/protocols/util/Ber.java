@@ -1,27 +1,31 @@
-package io.gridscout.protocols.mms;
+package io.gridscout.protocols.util;
 
 /**
  * A reusable BER TLV cursor (one per decoder, no allocation per element). {@link #read} parses the header at a
- * position and bounds the value by a limit; indefinite lengths extend to the limit.
+ * position and bounds the value by a limit; indefinite lengths extend to the limit. Never throws: false when the
+ * header or the value does not fit (the fields are then meaningless).
  */
-final class Ber {
+public final class Ber {
     /** First identifier octet (class, constructed bit, low tag bits). */
-    int first;
+    public int first;
     /** Tag number (multi-octet tags decoded). */
-    int tag;
-    int valueOff;
-    int valueLen;
+    public int tag;
+    public int valueOff;
+    public int valueLen;
+    /** The last header read had the indefinite length form (0x80). */
+    public boolean indefinite;
 
-    boolean constructed() {
+    public boolean constructed() {
         return (first & 0x20) != 0;
     }
 
-    int end() {
+    public int end() {
         return valueOff + valueLen;
     }
 
     /** Parses the TLV header at {@code p}; false when it does not fit in {@code [p, limit)}. */
-    boolean read(byte[] b, int p, int limit) {
+    public boolean read(byte[] b, int p, int limit) {
+        indefinite = false;
         if (p < 0 || p >= limit || limit > b.length) return false;
         first = b[p++] & 0xFF;
         if ((first & 0x1F) == 0x1F) {
@@ -39,6 +43,7 @@ final class Ber {
         if (p >= limit) return false;
         int l = b[p++] & 0xFF;
         if (l == 0x80) {
+            indefinite = true;
             valueOff = p;
             valueLen = limit - p;
             return true;
@@ -55,8 +60,17 @@ final class Ber {
         return true;
     }
 
+    /**
+     * As {@link #read} for encodings with single-octet tags and definite lengths only (GOOSE and SV,
+     * IEC 61850-8-1/9-2): a multi-octet tag or an indefinite length is refused.
+     */
+    public boolean readDefinite(byte[] b, int p, int limit) {
+        if (p < 0 || p >= limit || limit > b.length || (b[p] & 0x1F) == 0x1F) return false;
+        return read(b, p, limit) && !indefinite;
+    }
+
     /** Finds the first child with identifier octet {@code first} in {@code [p, limit)}; leaves the cursor on it. */
-    boolean find(byte[] b, int p, int limit, int wanted) {
+    public boolean find(byte[] b, int p, int limit, int wanted) {
         while (p < limit) {
             if (!read(b, p, limit)) return false;
             if (this.first == wanted) return true;
@@ -66,7 +80,7 @@ final class Ber {
     }
 
     /** Unsigned/signed INTEGER value of up to 8 octets at the cursor (two's complement). */
-    static long integer(byte[] b, int off, int len) {
+    public static long integer(byte[] b, int off, int len) {
         if (len <= 0 || len > 8) return -1;
         long v = b[off]; // sign-extends
         for (int i = 1; i < len; i++) v = (v << 8) | (b[off + i] & 0xFF);
@@ -74,7 +88,7 @@ final class Ber {
     }
 
     /** A printable string (VisibleString/UTF8String), trimmed and capped; null when empty or not text. */
-    static String text(byte[] b, int off, int len, int cap) {
+    public static String text(byte[] b, int off, int len, int cap) {
         int n = Math.min(len, cap);
         while (n > 0 && (b[off + n - 1] == 0 || b[off + n - 1] == ' ')) n--;
         int s = 0;
@@ -86,5 +100,13 @@ final class Ber {
             c[i - s] = v >= 0x20 && v < 0x7F ? (char) v : (v >= 0xA0 ? (char) v : '?');
         }
         return new String(c);
+    }
+
+    /** Unsigned big-endian integer of up to 8 bytes (BER INTEGER content; leading 0x00 allowed; longer: the low 8). */
+    public static long unsigned(byte[] b, int off, int len) {
+        long v = 0;
+        int n = Math.min(len, 8);
+        for (int i = len - n; i < len; i++) v = (v << 8) | (b[off + i] & 0xFF);
+        return v;
     }
 }

@@ -1,4 +1,4 @@
-package io.gridscout.protocols.enip;
+package io.gridscout.protocols.util;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -15,17 +15,14 @@ public final class IdNames {
 
     private IdNames(Map<Integer, String> names) { this.names = names; }
 
-    /** CIP vendor ids (resource generated from tshark's value_strings, see the file header). */
-    public static final IdNames CIP_VENDORS = load("cip-vendors.tsv");
-    public static final IdNames CIP_DEVICE_TYPES = load("cip-device-types.tsv");
-
     public String name(int id) { return names.get(id); }
 
     public int size() { return names.size(); }
 
-    static IdNames load(String resource) {
+    /** Loads {@code resource} relative to {@code owner}'s package; a missing resource is a build error. */
+    public static IdNames load(Class<?> owner, String resource) {
         Map<Integer, String> m = new HashMap<>();
-        try (InputStream in = IdNames.class.getResourceAsStream(resource)) {
+        try (InputStream in = owner.getResourceAsStream(resource)) {
             if (in == null) throw new IllegalStateException("missing resource " + resource);
             BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
             for (String line; (line = r.readLine()) != null; ) {
