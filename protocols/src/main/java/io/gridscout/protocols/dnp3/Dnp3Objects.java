@@ -152,6 +152,13 @@ public final class Dnp3Objects {
                 continue;
             }
             if (size == OCTETS) size = var;
+            if (group != 0 && !sizePrefix && size > 0) {
+                // fixed-size points nobody interprets (analog/binary data in polls): step over them in one go
+                long skip = count * (prefixLen + size);
+                if (skip > end - p) return TRUNCATED;
+                p += (int) skip;
+                continue;
+            }
             for (long i = 0; i < count; i++) {
                 long index = start + i;
                 if (prefixLen > 0 && !sizePrefix) {
