@@ -56,7 +56,8 @@ public final class InventoryJson {
         }
     }
 
-    static void asset(JsonGenerator g, Inventory.Asset a) throws IOException {
+    /** One asset in the contract (also the value of a fleet asset record). */
+    public static void asset(JsonGenerator g, Inventory.Asset a) throws IOException {
         g.writeStartObject();
         g.writeStringField("id", a.id());
         strings(g, "macs", a.macs());
