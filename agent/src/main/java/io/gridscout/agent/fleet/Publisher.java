@@ -120,9 +120,9 @@ public final class Publisher implements AutoCloseable {
             if (System.nanoTime() > deadline) return false;
             List<Outbox.Entry> batch = outbox.peek(BATCH);
             try {
-                sendInOrder(batch);
+                sendInOrder(batch, deadline);
                 pause = 200;
-            } catch (RuntimeException | ExecutionException | InterruptedException e) {
+            } catch (RuntimeException | ExecutionException | InterruptedException | java.util.concurrent.TimeoutException e) {
                 if (e instanceof InterruptedException) {
                     Thread.currentThread().interrupt();
                     return false;
@@ -148,7 +148,8 @@ public final class Publisher implements AutoCloseable {
         return sent;
     }
 
-    private void sendInOrder(List<Outbox.Entry> batch) throws ExecutionException, InterruptedException {
+    private void sendInOrder(List<Outbox.Entry> batch, long deadline)
+            throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {
         KafkaProducer<String, byte[]> p = producer();
         List<Future<RecordMetadata>> acks = new ArrayList<>(batch.size());
         for (Outbox.Entry e : batch) {
@@ -157,14 +158,20 @@ public final class Publisher implements AutoCloseable {
             r.headers().add(FleetRecords.SEQ, FleetRecords.utf8(Long.toString(e.seq())));
             String site = e.key().indexOf('/') < 0 ? e.key() : e.key().substring(0, e.key().indexOf('/'));
             r.headers().add(FleetRecords.SITE, FleetRecords.utf8(site));
-            acks.add(p.send(r));
+            Future<RecordMetadata> f = p.send(r);
+            acks.add(f);
+            // a send that failed at once (no metadata within max.block.ms: broker unreachable) fails the rest too;
+            // stop here instead of waiting max.block.ms once per record
+            if (f.isDone()) f.get();
+            if (System.nanoTime() > deadline) break;
         }
-        p.flush();
-        // remove the acknowledged prefix only: what follows a failure is sent again (the hub drops the copies)
+        // remove the acknowledged prefix only: what follows a failure is sent again (the hub drops the copies);
+        // the wait ends at the caller's deadline, not at the producer's delivery timeout
         long done = -1;
         try {
             for (int i = 0; i < acks.size(); i++) {
-                acks.get(i).get();
+                // a short grace after the deadline: records sent just before it still get their acknowledgement
+                acks.get(i).get(Math.max(TimeUnit.MILLISECONDS.toNanos(100), deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                 done = batch.get(i).seq();
                 sent++;
             }
