@@ -332,4 +332,58 @@ class FleetKafkaTest {
             assertThat(get(hub.server().port(), "/api/v1/sites").path("sites").get(0).path("events").asLong()).isEqualTo(3);
         }
     }
+
+    /**
+     * The measured run behind docs/fleet.md's sizing: 20 sites x 1,000 assets (clones of real assets with their
+     * services and attributes) published through the outbox, then one hub rebuilding the whole fleet. Prints the
+     * numbers; asserts only completeness.
+     */
+    @Test
+    void measuredRunForSizing() throws Exception {
+        Path cfg = topics("sizing");
+        Inventory real = Inventories.analyze(SITES.values().stream().map(TestFiles::pcap).toList());
+        int sites = 20, perSite = 1000;
+        long bytes = 0, records = 0;
+        long t0 = System.nanoTime();
+        try (Outbox box = new InMemoryOutbox(); Publisher p = new Publisher(FleetConfig.of(broker.bootstrap(), cfg), box, "27019:2024")) {
+            for (int s = 0; s < sites; s++) {
+                List<Inventory.Asset> assets = new ArrayList<>(perSite);
+                for (int i = 0; i < perSite; i++) {
+                    Inventory.Asset a = real.assets().get(i % real.assets().size());
+                    String ip = "10." + s + "." + (i / 250) + "." + (i % 250 + 1);
+                    assets.add(new Inventory.Asset(ip, a.macs(), List.of(ip), a.vendor(), a.model(), a.firmware(), a.serial(), a.name(),
+                            a.deviceClass(), a.classConfidence(), a.classRules(), a.services(), a.attributes(), a.firstSeen(), a.lastSeen()));
+                }
+                p.snapshot("site" + s, new Inventory(real.captures(), assets, List.of(), Map.of()), List.of(), 1L);
+            }
+            for (Outbox.Entry e : box.peek(Integer.MAX_VALUE)) {
+                bytes += e.key().length() + (e.value() == null ? 0 : e.value().length);
+                records++;
+            }
+            long t1 = System.nanoTime();
+            assertThat(p.drain(Duration.ofSeconds(120))).isTrue();
+            long t2 = System.nanoTime();
+            try (RunningHub hub = RunningHub.start(cfg, "sizing-hub")) {
+                final long n = records;
+                await(120, () -> hub.hub().store().applied(), a -> a >= n);
+                long t3 = System.nanoTime();
+                JsonNode inv = hub.inventory();
+                long t4 = System.nanoTime();
+                assertThat(inv.path("assets").size()).isEqualTo(sites * perSite);
+                long disk;
+                try (var files = Files.walk(broker.dir.resolve("data"))) {
+                    disk = files.filter(f -> f.toString().contains("sizing.assets-") && f.toString().endsWith(".log"))
+                            .mapToLong(f -> f.toFile().length()).sum();
+                }
+                String report = String.format("sizing run: %d sites x %d assets, %d records, %.0f bytes/record (key+value, uncompressed), "
+                                + "%.0f bytes/asset on disk (lz4 batches), outbox append %.2f s, publish (acks=all, lz4) %.2f s = %.0f records/s %.1f MB/s, "
+                                + "hub join + rebuild %.2f s = %.0f records/s, full fleet JSON answer (%d assets) %.2f s%n",
+                        sites, perSite, records, (double) bytes / records, (double) disk / (sites * perSite), (t1 - t0) / 1e9, (t2 - t1) / 1e9,
+                        records / ((t2 - t1) / 1e9), bytes / ((t2 - t1) / 1e9) / 1e6, (t3 - t2) / 1e9, records / ((t3 - t2) / 1e9),
+                        sites * perSite, (t4 - t3) / 1e9);
+                System.err.print(report);
+                Files.writeString(Path.of("target", "fleet-sizing.txt"), report);
+            }
+        }
+    }
 }
