@@ -386,4 +386,40 @@ class FleetKafkaTest {
             }
         }
     }
+
+    @Test
+    void analyzeKeepsRecordsInItsOutboxWhileKafkaIsUnreachableAndSendsThemNextRun() throws Exception {
+        Path cfg = topics("cli-outbox");
+        Path db = tmp.resolve("cli-store.sqlite");
+        String dead = "127.0.0.1:" + KafkaBroker.freePort();
+        int rc = Main.run("analyze", "--quiet", "--publish", "--kafka-bootstrap", dead, "--kafka-config", cfg.toString(), "--site-name", "lonely",
+                "--outbox", db.toString(), "--publish-timeout", "2", TestFiles.pcap(HISTORY.get(0).get(0)).toString());
+        assertThat(rc).isEqualTo(1);
+        long waiting;
+        try (SqliteOutbox box = new SqliteOutbox(db, "fleet_outbox")) {
+            waiting = box.pending();
+        }
+        assertThat(waiting).isPositive();
+        rc = Main.run("analyze", "--quiet", "--publish", "--kafka-bootstrap", broker.bootstrap(), "--kafka-config", cfg.toString(), "--site-name", "lonely",
+                "--outbox", db.toString(), "--publish-timeout", "60", TestFiles.pcap(HISTORY.get(2).get(0)).toString());
+        assertThat(rc).isZero();
+        try (SqliteOutbox box = new SqliteOutbox(db, "fleet_outbox")) {
+            assertThat(box.pending()).isZero();
+        }
+        try (RunningHub hub = RunningHub.start(cfg, "cli-outbox-hub")) {
+            // the second run retired the first run's assets: only the second capture's assets remain, after two events
+            Map<String, JsonNode> want = expected(Map.of("lonely", List.of(HISTORY.get(2).get(0))));
+            JsonNode inv = await(60, hub::inventory, i -> byKey(i).equals(want));
+            assertThat(byKey(inv)).isEqualTo(want);
+            JsonNode sites = await(30, () -> {
+                try {
+                    return get(hub.server().port(), "/api/v1/sites");
+                } catch (IOException | InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            }, x -> x.path("sites").path(0).path("events").asLong() == 2);
+            assertThat(sites.path("sites").get(0).path("events").asLong()).isEqualTo(2);
+            assertThat(sites.path("sites").get(0).path("lastEvent").path("retired")).isNotEmpty();
+        }
+    }
 }
