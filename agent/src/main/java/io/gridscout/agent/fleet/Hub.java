@@ -138,9 +138,14 @@ public final class Hub implements AutoCloseable {
                 public void onPartitionsAssigned(Collection<TopicPartition> tps) {
                     for (TopicPartition tp : tps) store.assign(tp, kind(tp.topic()));
                     consumer.seekToBeginning(tps);
-                    Map<TopicPartition, Long> ends = consumer.endOffsets(tps, Duration.ofSeconds(10));
-                    Map<TopicPartition, Long> begins = consumer.beginningOffsets(tps, Duration.ofSeconds(10));
-                    for (TopicPartition tp : tps) lag.put(tp, ends.getOrDefault(tp, 0L) - begins.getOrDefault(tp, 0L));
+                    try {
+                        Map<TopicPartition, Long> ends = consumer.endOffsets(tps, Duration.ofSeconds(10));
+                        Map<TopicPartition, Long> begins = consumer.beginningOffsets(tps, Duration.ofSeconds(10));
+                        for (TopicPartition tp : tps) lag.put(tp, ends.getOrDefault(tp, 0L) - begins.getOrDefault(tp, 0L));
+                    } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                        // a slow broker must not stop the hub: the poll loop fills the lag in from the fetch positions
+                        for (TopicPartition tp : tps) lag.put(tp, 0L);
+                    }
                 }
             });
             while (running) {

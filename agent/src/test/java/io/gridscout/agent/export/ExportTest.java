@@ -171,4 +171,16 @@ class ExportTest {
         for (JsonNode p : c.path("properties")) if (p.path("name").asText().equals(name)) out.add(p.path("value").asText());
         return out;
     }
+
+    @Test
+    void usageErrorsExitWithTwo() throws Exception {
+        assertThat(Main.run("export", "netbox", "--site", "x", "--out", tmp.resolve("d.csv").toString())).isEqualTo(2); // no input
+        assertThat(Main.run(args(new String[] {"export", "netbox", "--site", "x"}, pcaps(MEI)))).isEqualTo(2); // neither --out nor --push
+        assertThat(Main.run(args(new String[] {"export", "netbox", "--site", "x", "--push", "http://127.0.0.1:1"}, pcaps(MEI)))).isEqualTo(2); // no token
+        assertThat(Main.run("export", "cyclonedx", "--inventory", tmp.resolve("missing.json").toString(), "--out", tmp.resolve("b.json").toString())).isEqualTo(2);
+        Path notInventory = tmp.resolve("x.json");
+        Files.writeString(notInventory, "{\"schema\":\"something/1\"}");
+        assertThat(Main.run("export", "cyclonedx", "--inventory", notInventory.toString(), "--out", tmp.resolve("b.json").toString())).isEqualTo(2);
+        assertThat(Main.run("export")).isEqualTo(2);
+    }
 }
