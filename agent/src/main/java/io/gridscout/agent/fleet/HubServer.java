@@ -24,9 +24,9 @@ import java.util.concurrent.Executors;
  * The hub's HTTP API (JDK HTTP server, a small fixed thread pool). Every path needs {@code Authorization: Bearer
  * TOKEN} except {@code /health}.
  * <ul>
- * <li>{@code GET /api/v1/inventory?site=&class=&protocol=}: the {@code gridscout.inventory/1} contract with a
- * {@code site} on every asset, and fleet-wide counts per site, class and protocol;</li>
- * <li>{@code GET /api/v1/findings?site=}: the findings of the 27019 rules per site;</li>
+ * <li>{@code GET /api/v1/inventory?site=&class=&protocol=&offset=&limit=}: the {@code gridscout.inventory/1} contract
+ * with a {@code site} on every asset, and counts per site, class and protocol over all matching assets;</li>
+ * <li>{@code GET /api/v1/findings?site=}: the findings of the 27019 rules with the site, counts per site, rule, status;</li>
  * <li>{@code GET /api/v1/sites}: assets, findings and events per site, last event;</li>
  * <li>{@code GET /api/v1/status}: partitions owned, lag, records applied and duplicates dropped;</li>
  * <li>{@code GET /metrics}: Prometheus text, including consumer lag.</li>
@@ -77,7 +77,8 @@ public final class HubServer implements AutoCloseable {
             }
             Map<String, String> q = query(x.getRequestURI().getRawQuery());
             switch (path) {
-                case "/api/v1/inventory" -> json(x, inventory(q.get("site"), q.get("class"), q.get("protocol")));
+                case "/api/v1/inventory" -> json(x, inventory(q.get("site"), q.get("class"), q.get("protocol"),
+                        number(q.get("offset"), 0), number(q.get("limit"), Integer.MAX_VALUE)));
                 case "/api/v1/findings" -> json(x, findings(q.get("site")));
                 case "/api/v1/sites" -> json(x, sites());
                 case "/api/v1/status" -> json(x, status());
@@ -95,25 +96,29 @@ public final class HubServer implements AutoCloseable {
         return MessageDigest.isEqual(header.substring(7).trim().getBytes(StandardCharsets.UTF_8), token);
     }
 
-    ObjectNode inventory(String site, String cls, String protocol) {
+    /** A page of the matching assets ({@code offset}, {@code limit}); counts are over all matching assets. */
+    ObjectNode inventory(String site, String cls, String protocol, int offset, int limit) {
         ObjectNode root = JSON.createObjectNode();
         root.put("schema", Inventory.SCHEMA);
         root.putObject("generator").put("name", "gridscout-hub");
         ArrayNode assets = root.putArray("assets");
         Map<String, Long> bySite = new TreeMap<>(), byClass = new TreeMap<>(), byProtocol = new TreeMap<>();
+        int matched = 0;
         for (FleetStore.Item i : hub.store().items(FleetStore.Kind.ASSET, site)) {
             JsonNode a = i.json();
             if (cls != null && !cls.equals(a.path("deviceClass").asText())) continue;
             if (protocol != null && !hasProtocol(a, protocol)) continue;
-            ObjectNode withSite = JSON.createObjectNode().put("site", i.site());
-            withSite.setAll(i.json());
-            assets.add(withSite);
+            if (matched++ >= offset && assets.size() < limit) {
+                ObjectNode withSite = JSON.createObjectNode().put("site", i.site());
+                withSite.setAll(i.json());
+                assets.add(withSite);
+            }
             bySite.merge(i.site(), 1L, Long::sum);
             byClass.merge(a.path("deviceClass").asText("unknown"), 1L, Long::sum);
             for (JsonNode s : a.path("services")) byProtocol.merge(s.path("protocol").asText(), 1L, Long::sum);
         }
         ObjectNode counts = root.putObject("counts");
-        counts.put("assets", assets.size());
+        counts.put("assets", matched);
         counts.set("bySite", JSON.valueToTree(bySite));
         counts.set("byClass", JSON.valueToTree(byClass));
         counts.set("byProtocol", JSON.valueToTree(byProtocol));
@@ -128,11 +133,20 @@ public final class HubServer implements AutoCloseable {
     private ObjectNode findings(String site) {
         ObjectNode root = JSON.createObjectNode();
         ArrayNode arr = root.putArray("findings");
+        Map<String, Long> byRule = new TreeMap<>(), byStatus = new TreeMap<>(), bySite = new TreeMap<>();
         for (FleetStore.Item i : hub.store().items(FleetStore.Kind.FINDING, site)) {
             ObjectNode f = JSON.createObjectNode().put("site", i.site());
             f.setAll(i.json());
             arr.add(f);
+            byRule.merge(f.path("rule").asText(), 1L, Long::sum);
+            byStatus.merge(f.path("status").asText(), 1L, Long::sum);
+            bySite.merge(i.site(), 1L, Long::sum);
         }
+        ObjectNode counts = root.putObject("counts");
+        counts.put("findings", arr.size());
+        counts.set("bySite", JSON.valueToTree(bySite));
+        counts.set("byRule", JSON.valueToTree(byRule));
+        counts.set("byStatus", JSON.valueToTree(byStatus));
         return root;
     }
 
@@ -156,6 +170,15 @@ public final class HubServer implements AutoCloseable {
         for (String p : hub.owned()) parts.add(p);
         o.put("failure", hub.failure() == null ? null : hub.failure().toString());
         return o;
+    }
+
+    private static int number(String s, int absent) {
+        if (s == null) return absent;
+        try {
+            return Math.max(0, Integer.parseInt(s));
+        } catch (NumberFormatException e) {
+            return absent;
+        }
     }
 
     private static Map<String, String> query(String raw) {

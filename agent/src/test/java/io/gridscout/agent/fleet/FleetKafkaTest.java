@@ -167,7 +167,16 @@ class FleetKafkaTest {
                 assertThat(s.path("lastEvent").path("type").asText()).isEqualTo("snapshot");
             }
             JsonNode findings = get(hub.server().port(), "/api/v1/findings?site=north");
-            assertThat(findings.path("findings")).isNotEmpty();
+            assertThat(findings.path("findings")).isNotEmpty().allMatch(f -> f.path("site").asText().equals("north"));
+            assertThat(findings.path("counts").path("findings").asLong()).isEqualTo(findings.path("findings").size());
+            JsonNode all = get(hub.server().port(), "/api/v1/inventory");
+            JsonNode page = get(hub.server().port(), "/api/v1/inventory?offset=1&limit=2");
+            assertThat(page.path("assets")).hasSize(2);
+            assertThat(page.path("assets").get(0)).isEqualTo(all.path("assets").get(1));
+            assertThat(page.path("counts")).isEqualTo(all.path("counts"));
+            assertThat(all.path("counts").path("bySite").path("east").asLong()).isEqualTo(2);
+            JsonNode plcs = get(hub.server().port(), "/api/v1/inventory?class=plc&protocol=modbus");
+            assertThat(plcs.path("assets")).singleElement().satisfies(a -> assertThat(a.path("vendor").asText()).isEqualTo("Schneider Electric"));
             String metrics = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + hub.server().port() + "/metrics"))
                     .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString()).body();
             assertThat(metrics).contains("gridscout_hub_consumer_lag_records 0.0").contains("kafka_consumer");
