@@ -110,6 +110,16 @@ public final class FleetStore {
         return out;
     }
 
+    /** Live (not retired) assets or findings held, without copying them (for metrics). */
+    public synchronized long count(Kind kind) {
+        long n = 0;
+        for (Map.Entry<TopicPartition, Part> e : parts.entrySet()) {
+            if (kinds.get(e.getKey()) != kind) continue;
+            for (Value v : e.getValue().keyed.values()) if (v.json != null) n++;
+        }
+        return n;
+    }
+
     public record SiteSummary(String site, long assets, long findings, long events, JsonNode lastEvent) {}
 
     public synchronized List<SiteSummary> sites() {

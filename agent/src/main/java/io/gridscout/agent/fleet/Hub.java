@@ -92,7 +92,8 @@ public final class Hub implements AutoCloseable {
         Gauge.builder("gridscout.hub.partitions", store, FleetStore::partitions).description("partitions owned by this hub").register(registry);
         Gauge.builder("gridscout.hub.records.applied", store, FleetStore::applied).register(registry);
         Gauge.builder("gridscout.hub.records.duplicates", store, FleetStore::duplicates).description("re-sent records dropped by sequence").register(registry);
-        Gauge.builder("gridscout.hub.assets", store, s -> s.items(FleetStore.Kind.ASSET, null).size()).register(registry);
+        Gauge.builder("gridscout.hub.assets", store, s -> s.count(FleetStore.Kind.ASSET)).register(registry);
+        Gauge.builder("gridscout.hub.findings", store, s -> s.count(FleetStore.Kind.FINDING)).register(registry);
         Gauge.builder("gridscout.hub.sites", store, s -> s.sites().size()).register(registry);
     }
 

@@ -101,6 +101,8 @@ public final class HubServer implements AutoCloseable {
         ObjectNode root = JSON.createObjectNode();
         root.put("schema", Inventory.SCHEMA);
         root.putObject("generator").put("name", "gridscout-hub");
+        // what this answer covers: the partitions this hub owns and how far behind it is (lag 0 = complete)
+        root.putObject("hub").put("partitions", hub.owned().size()).put("lag", hub.lag());
         ArrayNode assets = root.putArray("assets");
         Map<String, Long> bySite = new TreeMap<>(), byClass = new TreeMap<>(), byProtocol = new TreeMap<>();
         int matched = 0;

@@ -29,6 +29,7 @@ class FleetStoreTest {
         // another agent instance (new source) is a new history
         assertThat(s.apply(ASSETS, "n/1", json("{\"id\":\"1\"}"), "src2", 1)).isTrue();
         assertThat(s.items(FleetStore.Kind.ASSET, "n")).hasSize(1);
+        assertThat(s.count(FleetStore.Kind.ASSET)).isEqualTo(1);
         assertThat(s.items(FleetStore.Kind.ASSET, "m")).isEmpty();
         assertThat(s.apply(EVENTS, "n", json("{\"type\":\"snapshot\"}"), "src", 2)).isTrue();
         assertThat(s.apply(EVENTS, "n", json("{\"type\":\"snapshot\"}"), "src", 2)).isFalse();
