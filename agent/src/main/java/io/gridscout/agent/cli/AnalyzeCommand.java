@@ -78,6 +78,24 @@ public class AnalyzeCommand implements Callable<Integer> {
     @Option(names = "--rules", paramLabel = "FILE", description = "extra device classification rules (same format as the built-in rules.txt; same id replaces)")
     Path rules;
 
+    @Option(names = "--publish", description = "publish the inventory, findings and a snapshot event to Kafka (see docs/fleet.md)")
+    boolean publish;
+
+    @Option(names = "--kafka-bootstrap", paramLabel = "HOST:PORT[,...]", description = "Kafka bootstrap servers for --publish")
+    String kafkaBootstrap;
+
+    @Option(names = "--kafka-config", paramLabel = "FILE", description = "Kafka client properties (TLS, SASL) and gridscout.topic.* names")
+    Path kafkaConfig;
+
+    @Option(names = "--site-name", paramLabel = "NAME", description = "the substation this agent inventories (for --publish; default: name in --site YAML)")
+    String siteName;
+
+    @Option(names = "--outbox", paramLabel = "FILE", description = "SQLite file holding records until Kafka acknowledged them (default: in memory)")
+    Path outboxFile;
+
+    @Option(names = "--publish-timeout", paramLabel = "SECONDS", defaultValue = "120", description = "how long to wait for Kafka (default ${DEFAULT-VALUE})")
+    int publishTimeout;
+
     @Override
     public Integer call() {
         PrintStream out = System.out;
@@ -151,11 +169,41 @@ public class AnalyzeCommand implements Callable<Integer> {
         } catch (IOException e) {
             return fail("cannot write output: " + e.getMessage(), e);
         }
+        if (publish) {
+            int rc = publish(inv, siteContext, declared, std);
+            if (rc != 0) return rc;
+        }
         boolean stdoutTaken = "-".equals(String.valueOf(json)) || "-".equals(String.valueOf(csv));
         if (!quiet && !stdoutTaken && !requiresReport()) InventoryTable.print(inv, out);
         else for (Inventory.CaptureSummary c : inv.captures()) for (String w : c.warnings()) System.err.println("warning: " + w);
         if (stats) printStats(analyzer.totals(), stdoutTaken ? System.err : out);
         return partial ? 1 : 0;
+    }
+
+    private int publish(Inventory inv, SiteContext siteContext, List<RegisterEntry> declared, String std) {
+        String name = siteName != null ? siteName : siteContext.name();
+        io.gridscout.agent.fleet.FleetConfig config;
+        try {
+            io.gridscout.agent.fleet.FleetRecords.checkSite(name);
+            config = io.gridscout.agent.fleet.FleetConfig.of(kafkaBootstrap, kafkaConfig);
+        } catch (IOException | IllegalArgumentException e) {
+            return fail(e.getMessage(), e);
+        }
+        List<io.gridscout.mapping.evidence.Finding> findings = EvidenceReport.build(inv, siteContext, declared, std, Version.get()).result().findings();
+        try (io.gridscout.agent.fleet.Outbox outbox = outboxFile == null ? new io.gridscout.agent.fleet.InMemoryOutbox()
+                : new io.gridscout.agent.fleet.SqliteOutbox(outboxFile, "fleet_outbox");
+             io.gridscout.agent.fleet.Publisher publisher = new io.gridscout.agent.fleet.Publisher(config, outbox, std)) {
+            publisher.snapshot(name, inv, findings, System.currentTimeMillis() * 1_000_000L);
+            if (!publisher.drain(java.time.Duration.ofSeconds(Math.max(1, publishTimeout)))) {
+                System.err.println("gridscout: error: Kafka did not acknowledge " + outbox.pending() + " records within " + publishTimeout + " s"
+                        + (outboxFile == null ? "; they are lost (use --outbox FILE to keep them for the next run)" : "; they stay in " + outboxFile));
+                return 1;
+            }
+            System.err.println("published " + publisher.sent() + " records for site " + name + " to " + config.kafka().getProperty("bootstrap.servers"));
+        } catch (IllegalStateException e) {
+            return fail(e.getMessage(), e);
+        }
+        return 0;
     }
 
     /** The report command always writes a pack and prints no table. */

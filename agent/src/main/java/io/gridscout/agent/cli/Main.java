@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** Entry point of the gridscout command line. Exit codes: 0 ok, 1 partial results, 2 usage or input errors. */
 @Command(name = "gridscout", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Passive asset inventory for utility control networks.",
-        subcommands = {AnalyzeCommand.class, ReportCommand.class, ControlsCommand.class, AgentCommand.class, WatchCommand.class})
+        subcommands = {AnalyzeCommand.class, ReportCommand.class, ControlsCommand.class, AgentCommand.class, WatchCommand.class,
+                ExportCommand.class, HubCommand.class})
 public final class Main implements Runnable {
     @Override
     public void run() {

@@ -94,7 +94,8 @@ public final class EvidenceJson {
         }
     }
 
-    private static void finding(JsonGenerator g, Finding f, String standard) throws IOException {
+    /** One finding (also the value of a fleet findings record). */
+    public static void finding(JsonGenerator g, Finding f, String standard) throws IOException {
         g.writeStartObject();
         g.writeStringField("rule", f.ruleId());
         g.writeStringField("title", f.title());

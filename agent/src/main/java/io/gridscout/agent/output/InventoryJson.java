@@ -42,6 +42,7 @@ public final class InventoryJson {
         }
     }
 
+    /** One asset in the contract (also the value of a fleet asset record). */
     public static void asset(JsonGenerator g, Inventory.Asset a) throws IOException {
         g.writeStartObject();
         g.writeStringField("id", a.id());

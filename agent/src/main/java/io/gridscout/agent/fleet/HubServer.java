@@ -1,0 +1,222 @@
+package io.gridscout.agent.fleet;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.gridscout.mapping.inventory.Inventory;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Executors;
+
+/**
+ * The hub's HTTP API (JDK HTTP server, a small fixed thread pool). Every path needs {@code Authorization: Bearer
+ * TOKEN} except {@code /health}.
+ * <ul>
+ * <li>{@code GET /api/v1/inventory?site=&class=&protocol=&offset=&limit=}: the {@code gridscout.inventory/1} contract
+ * with a {@code site} on every asset, and counts per site, class and protocol over all matching assets;</li>
+ * <li>{@code GET /api/v1/findings?site=}: the findings of the 27019 rules with the site, counts per site, rule, status;</li>
+ * <li>{@code GET /api/v1/sites}: assets, findings and events per site, last event;</li>
+ * <li>{@code GET /api/v1/status}: partitions owned, lag, records applied and duplicates dropped;</li>
+ * <li>{@code GET /metrics}: Prometheus text, including consumer lag.</li>
+ * </ul>
+ */
+public final class HubServer implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpServer http;
+    private final Hub hub;
+    private final byte[] token;
+    private final PrometheusMeterRegistry registry;
+    private java.util.concurrent.ExecutorService pool;
+
+    public HubServer(InetSocketAddress listen, Hub hub, String token, PrometheusMeterRegistry registry) throws IOException {
+        if (token == null || token.length() < 16) throw new IllegalArgumentException("the hub token must have at least 16 characters");
+        this.hub = hub;
+        this.token = token.getBytes(StandardCharsets.UTF_8);
+        this.registry = registry;
+        http = HttpServer.create(listen, 64);
+        http.setExecutor(pool = Executors.newFixedThreadPool(4, r -> {
+            Thread t = new Thread(r, "gridscout-hub-http");
+            t.setDaemon(true);
+            return t;
+        }));
+        http.createContext("/", this::handle);
+        http.start();
+    }
+
+    public int port() {
+        return http.getAddress().getPort();
+    }
+
+    private void handle(HttpExchange x) throws IOException {
+        try (x) {
+            String path = x.getRequestURI().getPath();
+            if (path.equals("/health")) {
+                send(x, 200, "text/plain", "ok\n".getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            if (!authorised(x.getRequestHeaders().getFirst("Authorization"))) {
+                x.getResponseHeaders().add("WWW-Authenticate", "Bearer realm=\"gridscout\"");
+                error(x, 401, "missing or wrong bearer token");
+                return;
+            }
+            if (!x.getRequestMethod().equals("GET")) {
+                error(x, 405, "only GET");
+                return;
+            }
+            Map<String, String> q = query(x.getRequestURI().getRawQuery());
+            switch (path) {
+                case "/api/v1/inventory" -> json(x, inventory(q.get("site"), q.get("class"), q.get("protocol"),
+                        number(q.get("offset"), 0), number(q.get("limit"), Integer.MAX_VALUE)));
+                case "/api/v1/findings" -> json(x, findings(q.get("site")));
+                case "/api/v1/sites" -> json(x, sites());
+                case "/api/v1/status" -> json(x, status());
+                case "/metrics" -> send(x, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape().getBytes(StandardCharsets.UTF_8));
+                default -> error(x, 404, "no such path");
+            }
+        } catch (RuntimeException e) {
+            // the exchange may be half written; the client sees a closed connection
+            System.err.println("gridscout hub: " + x.getRequestURI() + ": " + e);
+        }
+    }
+
+    private boolean authorised(String header) {
+        if (header == null || !header.startsWith("Bearer ")) return false;
+        return MessageDigest.isEqual(header.substring(7).trim().getBytes(StandardCharsets.UTF_8), token);
+    }
+
+    /** A page of the matching assets ({@code offset}, {@code limit}); counts are over all matching assets. */
+    ObjectNode inventory(String site, String cls, String protocol, int offset, int limit) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("schema", Inventory.SCHEMA);
+        root.putObject("generator").put("name", "gridscout-hub");
+        // what this answer covers: the partitions this hub owns and how far behind it is (lag 0 = complete)
+        root.putObject("hub").put("partitions", hub.owned().size()).put("lag", hub.lag());
+        ArrayNode assets = root.putArray("assets");
+        Map<String, Long> bySite = new TreeMap<>(), byClass = new TreeMap<>(), byProtocol = new TreeMap<>();
+        int matched = 0;
+        for (FleetStore.Item i : hub.store().items(FleetStore.Kind.ASSET, site)) {
+            JsonNode a = i.json();
+            if (cls != null && !cls.equals(a.path("deviceClass").asText())) continue;
+            if (protocol != null && !hasProtocol(a, protocol)) continue;
+            if (matched++ >= offset && assets.size() < limit) {
+                ObjectNode withSite = JSON.createObjectNode().put("site", i.site());
+                withSite.setAll(i.json());
+                assets.add(withSite);
+            }
+            bySite.merge(i.site(), 1L, Long::sum);
+            byClass.merge(a.path("deviceClass").asText("unknown"), 1L, Long::sum);
+            for (JsonNode s : a.path("services")) byProtocol.merge(s.path("protocol").asText(), 1L, Long::sum);
+        }
+        ObjectNode counts = root.putObject("counts");
+        counts.put("assets", matched);
+        counts.set("bySite", JSON.valueToTree(bySite));
+        counts.set("byClass", JSON.valueToTree(byClass));
+        counts.set("byProtocol", JSON.valueToTree(byProtocol));
+        return root;
+    }
+
+    private static boolean hasProtocol(JsonNode asset, String protocol) {
+        for (JsonNode s : asset.path("services")) if (protocol.equals(s.path("protocol").asText())) return true;
+        return false;
+    }
+
+    private ObjectNode findings(String site) {
+        ObjectNode root = JSON.createObjectNode();
+        ArrayNode arr = root.putArray("findings");
+        Map<String, Long> byRule = new TreeMap<>(), byStatus = new TreeMap<>(), bySite = new TreeMap<>();
+        for (FleetStore.Item i : hub.store().items(FleetStore.Kind.FINDING, site)) {
+            ObjectNode f = JSON.createObjectNode().put("site", i.site());
+            f.setAll(i.json());
+            arr.add(f);
+            byRule.merge(f.path("rule").asText(), 1L, Long::sum);
+            byStatus.merge(f.path("status").asText(), 1L, Long::sum);
+            bySite.merge(i.site(), 1L, Long::sum);
+        }
+        ObjectNode counts = root.putObject("counts");
+        counts.put("findings", arr.size());
+        counts.set("bySite", JSON.valueToTree(bySite));
+        counts.set("byRule", JSON.valueToTree(byRule));
+        counts.set("byStatus", JSON.valueToTree(byStatus));
+        return root;
+    }
+
+    private ObjectNode sites() {
+        ObjectNode root = JSON.createObjectNode();
+        ArrayNode arr = root.putArray("sites");
+        for (FleetStore.SiteSummary s : hub.store().sites()) {
+            ObjectNode o = arr.addObject().put("site", s.site()).put("assets", s.assets()).put("findings", s.findings()).put("events", s.events());
+            o.set("lastEvent", s.lastEvent());
+        }
+        return root;
+    }
+
+    private ObjectNode status() {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("lag", hub.lag());
+        o.put("applied", hub.store().applied());
+        o.put("duplicates", hub.store().duplicates());
+        o.put("malformed", hub.store().malformed());
+        ArrayNode parts = o.putArray("partitions");
+        for (String p : hub.owned()) parts.add(p);
+        o.put("failure", hub.failure() == null ? null : hub.failure().toString());
+        return o;
+    }
+
+    private static int number(String s, int absent) {
+        if (s == null) return absent;
+        try {
+            return Math.max(0, Integer.parseInt(s));
+        } catch (NumberFormatException e) {
+            return absent;
+        }
+    }
+
+    private static Map<String, String> query(String raw) {
+        Map<String, String> q = new LinkedHashMap<>();
+        if (raw == null || raw.isEmpty()) return q;
+        for (String p : raw.split("&")) {
+            int i = p.indexOf('=');
+            if (i <= 0) continue;
+            String v = URLDecoder.decode(p.substring(i + 1), StandardCharsets.UTF_8);
+            if (!v.isEmpty()) q.put(URLDecoder.decode(p.substring(0, i), StandardCharsets.UTF_8), v);
+        }
+        return q;
+    }
+
+    private static void json(HttpExchange x, JsonNode body) throws IOException {
+        send(x, 200, "application/json", JSON.writeValueAsBytes(body));
+    }
+
+    private static void error(HttpExchange x, int status, String message) throws IOException {
+        send(x, status, "application/json", JSON.writeValueAsBytes(JSON.createObjectNode().put("error", message)));
+    }
+
+    private static void send(HttpExchange x, int status, String type, byte[] body) throws IOException {
+        x.getResponseHeaders().add("Content-Type", type);
+        x.sendResponseHeaders(status, body.length);
+        x.getResponseBody().write(body);
+    }
+
+    @Override
+    public void close() {
+        http.stop(0);
+        pool.shutdownNow();
+    }
+
+    /** For tests and the CLI: a list of the sites the hub serves. */
+    public List<String> siteNames() {
+        return hub.store().sites().stream().map(FleetStore.SiteSummary::site).toList();
+    }
+}

@@ -1,0 +1,228 @@
+package io.gridscout.agent.fleet;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.gridscout.agent.evidence.EvidenceJson;
+import io.gridscout.agent.output.InventoryJson;
+import io.gridscout.agent.output.Times;
+import io.gridscout.mapping.evidence.Finding;
+import io.gridscout.mapping.inventory.Inventory;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Publishes an agent's inventory to the fleet topics. Two halves that can run apart: {@link #snapshot} (and later
+ * the live agent's change events) only appends to the {@link Outbox}; {@link #drain} sends the outbox in order with an
+ * idempotent producer ({@code acks=all}) and removes what Kafka acknowledged. When Kafka is unreachable the records
+ * stay in the outbox and the next drain sends them; a record that was written but not acknowledged is sent again
+ * with the same source and sequence headers, and the hub drops it.
+ */
+public final class Publisher implements AutoCloseable {
+    private static final JsonFactory JSON = new JsonFactory();
+    private static final int BATCH = 1000;
+
+    private final FleetConfig config;
+    private final Outbox outbox;
+    private final String standard;
+    private KafkaProducer<String, byte[]> producer;
+    private long sent;
+
+    public Publisher(FleetConfig config, Outbox outbox, String standard) {
+        this.config = config;
+        this.outbox = outbox;
+        this.standard = standard;
+    }
+
+    /**
+     * Appends one site's state: every asset (keyed {@code site/assetId}), a tombstone for every asset this outbox
+     * published for the site before that is gone now, the findings likewise, and one "snapshot" event. One transaction.
+     */
+    public long snapshot(String site, Inventory inv, List<Finding> findings, long timeNanos) {
+        FleetRecords.checkSite(site);
+        List<Outbox.Pending> out = new ArrayList<>();
+        Set<String> now = new TreeSet<>();
+        for (Inventory.Asset a : inv.assets()) {
+            String key = FleetRecords.assetKey(site, a.id());
+            if (now.add(key)) out.add(new Outbox.Pending(config.assetsTopic(), key, json(g -> InventoryJson.asset(g, a))));
+        }
+        List<String> retired = new ArrayList<>();
+        for (String k : outbox.liveKeys(config.assetsTopic(), site + "/")) {
+            if (!now.contains(k)) {
+                out.add(new Outbox.Pending(config.assetsTopic(), k, null));
+                retired.add(k.substring(site.length() + 1));
+            }
+        }
+        Set<String> fkeys = new TreeSet<>();
+        if (findings != null) {
+            int n = 0;
+            String rule = null;
+            for (Finding f : findings) {
+                n = f.ruleId().equals(rule) ? n + 1 : 0;
+                rule = f.ruleId();
+                String key = site + "/" + f.ruleId() + "/" + n;
+                fkeys.add(key);
+                out.add(new Outbox.Pending(config.findingsTopic(), key, json(g -> EvidenceJson.finding(g, f, standard))));
+            }
+            for (String k : outbox.liveKeys(config.findingsTopic(), site + "/")) {
+                if (!fkeys.contains(k)) out.add(new Outbox.Pending(config.findingsTopic(), k, null));
+            }
+        }
+        out.add(new Outbox.Pending(config.eventsTopic(), site, json(g -> {
+            g.writeStartObject();
+            g.writeStringField("type", "snapshot");
+            g.writeStringField("site", site);
+            g.writeStringField("time", Times.iso(timeNanos));
+            g.writeNumberField("assets", now.size());
+            g.writeArrayFieldStart("retired");
+            for (String r : retired) g.writeString(r);
+            g.writeEndArray();
+            g.writeNumberField("findings", fkeys.size());
+            g.writeArrayFieldStart("captures");
+            for (Inventory.CaptureSummary c : inv.captures()) {
+                g.writeStartObject();
+                g.writeStringField("file", c.file());
+                g.writeStringField("sha256", c.sha256());
+                g.writeNumberField("packets", c.packets());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        })));
+        return outbox.append(out);
+    }
+
+    /**
+     * Sends what the outbox holds, oldest first, until it is empty or {@code timeout} passed. Returns true when
+     * empty. Failures (broker down, timeouts) are retried with a fresh producer after a short pause.
+     */
+    public boolean drain(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long pause = 200;
+        while (outbox.pending() > 0) {
+            if (System.nanoTime() > deadline) return false;
+            List<Outbox.Entry> batch = outbox.peek(BATCH);
+            try {
+                sendInOrder(batch, deadline);
+                pause = 200;
+            } catch (RuntimeException | ExecutionException | InterruptedException | java.util.concurrent.TimeoutException e) {
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+                // a producer that failed may hold batches it will never deliver: start over from the outbox
+                closeProducer();
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) return false;
+                try {
+                    Thread.sleep(Math.min(pause, left));
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+                pause = Math.min(pause * 2, 2000);
+            }
+        }
+        return true;
+    }
+
+    /** Records acknowledged by Kafka since this publisher started. */
+    public long sent() {
+        return sent;
+    }
+
+    private void sendInOrder(List<Outbox.Entry> batch, long deadline)
+            throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {
+        KafkaProducer<String, byte[]> p = producer();
+        List<Future<RecordMetadata>> acks = new ArrayList<>(batch.size());
+        for (Outbox.Entry e : batch) {
+            ProducerRecord<String, byte[]> r = new ProducerRecord<>(e.topic(), e.key(), e.value());
+            r.headers().add(FleetRecords.SOURCE, FleetRecords.utf8(outbox.sourceId()));
+            r.headers().add(FleetRecords.SEQ, FleetRecords.utf8(Long.toString(e.seq())));
+            String site = e.key().indexOf('/') < 0 ? e.key() : e.key().substring(0, e.key().indexOf('/'));
+            r.headers().add(FleetRecords.SITE, FleetRecords.utf8(site));
+            Future<RecordMetadata> f = p.send(r);
+            acks.add(f);
+            // a send that failed at once (no metadata within max.block.ms: broker unreachable) fails the rest too;
+            // stop here instead of waiting max.block.ms once per record
+            if (f.isDone()) f.get();
+            if (System.nanoTime() > deadline) break;
+        }
+        // remove the acknowledged prefix only: what follows a failure is sent again (the hub drops the copies);
+        // the wait ends at the caller's deadline, not at the producer's delivery timeout
+        long done = -1;
+        try {
+            for (int i = 0; i < acks.size(); i++) {
+                // a short grace after the deadline: records sent just before it still get their acknowledgement
+                acks.get(i).get(Math.max(TimeUnit.MILLISECONDS.toNanos(100), deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                done = batch.get(i).seq();
+                sent++;
+            }
+        } finally {
+            if (done >= 0) outbox.remove(done);
+        }
+    }
+
+    private KafkaProducer<String, byte[]> producer() {
+        if (producer == null) {
+            Properties p = config.client();
+            p.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "gridscout-agent-" + outbox.sourceId().substring(0, 8));
+            p.put(ProducerConfig.ACKS_CONFIG, "all");
+            p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+            p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5");
+            p.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "20");
+            p.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+            p.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, "5000");
+            p.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
+            p.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "15000");
+            producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+        }
+        return producer;
+    }
+
+    private void closeProducer() {
+        if (producer != null) {
+            producer.close(Duration.ZERO);
+            producer = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        if (producer != null) {
+            producer.close(Duration.ofSeconds(5));
+            producer = null;
+        }
+    }
+
+    private interface Body {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    private static byte[] json(Body body) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+        try (JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
+            body.write(g);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+}
