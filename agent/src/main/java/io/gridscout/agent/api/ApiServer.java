@@ -28,7 +28,17 @@ import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 
+import io.gridscout.agent.console.ConsoleRoutes;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.HttpResponse;
+
 import javax.net.ssl.SSLException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongConsumer;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 
@@ -46,6 +56,11 @@ public final class ApiServer implements AutoCloseable {
 
     /** With {@code tls} (from {@link #tls}) the API speaks HTTPS only. */
     public ApiServer(String host, int port, ApiRoutes routes, SslContext tls) throws InterruptedException {
+        this(host, port, routes, tls, null);
+    }
+
+    /** With {@code console} the same server answers the web console at / (see {@link ConsoleRoutes#owns}). */
+    public ApiServer(String host, int port, ApiRoutes routes, SslContext tls, ConsoleRoutes console) throws InterruptedException {
         ServerBootstrap b = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
@@ -54,7 +69,7 @@ public final class ApiServer implements AutoCloseable {
                         ch.pipeline().addLast(new ReadTimeoutHandler(30))
                                 .addLast(new HttpServerCodec(4096, 8192, 8192))
                                 .addLast(new HttpObjectAggregator(16 * 1024))
-                                .addLast(new Handler(routes));
+                                .addLast(new Handler(routes, console));
                     }
                 });
         try {
@@ -84,32 +99,113 @@ public final class ApiServer implements AutoCloseable {
         group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).awaitUninterruptibly();
     }
 
+    /** Open server-sent event streams (console live updates); each costs a connection, so they are capped. */
+    static final int MAX_STREAMS = 64;
+    private static final AtomicInteger streams = new AtomicInteger();
+
     private static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
         private final ApiRoutes routes;
+        private final ConsoleRoutes console;
 
-        Handler(ApiRoutes routes) {
+        Handler(ApiRoutes routes, ConsoleRoutes console) {
             this.routes = routes;
+            this.console = console;
         }
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
-            ApiRoutes.Response r;
-            if (!req.decoderResult().isSuccess()) r = ApiRoutes.error(400, "malformed request");
-            else if (req.content().readableBytes() > 0) r = ApiRoutes.error(413, "requests have no body");
-            else r = routes.handle(req.method().name(), req.uri(), req.headers().get(HttpHeaderNames.AUTHORIZATION));
+            String uri = req.uri();
+            int q = uri.indexOf('?');
+            String path = q < 0 ? uri : uri.substring(0, q);
+            String authorization = req.headers().get(HttpHeaderNames.AUTHORIZATION);
+            String cookie = req.headers().get(HttpHeaderNames.COOKIE);
+            boolean post = req.method().equals(HttpMethod.POST);
+            int status;
+            String type;
+            byte[] body;
+            Map<String, String> extra = Map.of();
+            if (!req.decoderResult().isSuccess()) {
+                ApiRoutes.Response r = ApiRoutes.error(400, "malformed request");
+                status = r.status(); type = r.contentType(); body = r.body();
+            } else if (req.content().readableBytes() > 0 && !(console != null && post && path.equals("/login"))) {
+                ApiRoutes.Response r = ApiRoutes.error(413, "requests have no body");
+                status = r.status(); type = r.contentType(); body = r.body();
+            } else if (console != null && ConsoleRoutes.owns(path)) {
+                byte[] content = new byte[req.content().readableBytes()];
+                req.content().getBytes(req.content().readerIndex(), content);
+                ConsoleRoutes.Reply r = console.handle(new ConsoleRoutes.Request(req.method().name(), uri, cookie, authorization,
+                        "true".equals(req.headers().get("HX-Request")), content));
+                if (r.stream()) {
+                    stream(ctx, r);
+                    return;
+                }
+                status = r.status(); type = r.contentType(); body = r.body(); extra = r.headers();
+            } else {
+                // the API takes the bearer header, or the console's cookie
+                String auth = authorization != null ? authorization : bearer(ConsoleRoutes.cookieToken(cookie));
+                ApiRoutes.Response r = routes != null ? routes.handle(req.method().name(), uri, auth)
+                        : ApiRoutes.error(404, "this server has only the console (analyze --serve): /console/download/inventory.json has the inventory");
+                status = r.status(); type = r.contentType(); body = r.body();
+            }
             boolean head = req.method().equals(HttpMethod.HEAD);
-            FullHttpResponse resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(r.status()),
-                    head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(r.body()));
-            resp.headers().set(HttpHeaderNames.CONTENT_TYPE, r.contentType());
-            resp.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, r.body().length);
-            resp.headers().set("X-Content-Type-Options", "nosniff");
+            FullHttpResponse resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
+                    head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
+            resp.headers().set(HttpHeaderNames.CONTENT_TYPE, type);
+            resp.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+            securityHeaders(resp);
             resp.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
-            if (r.status() == 405) resp.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
-            if (r.status() == 401) resp.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
-            boolean keepAlive = HttpUtil.isKeepAlive(req) && r.status() < 400;
+            if (status == 405) resp.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
+            if (status == 401 && !(console != null && ConsoleRoutes.owns(path))) resp.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
+            extra.forEach((k, v) -> resp.headers().set(k, v));
+            boolean keepAlive = HttpUtil.isKeepAlive(req) && status < 400;
             resp.headers().set(HttpHeaderNames.CONNECTION, keepAlive ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
             var f = ctx.writeAndFlush(resp);
             if (!keepAlive) f.addListener(ChannelFutureListener.CLOSE);
+        }
+
+        private static String bearer(String token) {
+            return token == null ? null : "Bearer " + token;
+        }
+
+        /** Every answer, API or console, carries the console's strict policy: nothing but our own files runs. */
+        private static void securityHeaders(HttpResponse resp) {
+            resp.headers().set("Content-Security-Policy", ConsoleRoutes.CSP);
+            resp.headers().set("X-Content-Type-Options", "nosniff");
+            resp.headers().set("X-Frame-Options", "DENY");
+            resp.headers().set("Referrer-Policy", "no-referrer");
+        }
+
+        /** A server-sent event stream: one "data: SEQ" message per batch of change events, a comment every 15 s. */
+        private void stream(ChannelHandlerContext ctx, ConsoleRoutes.Reply r) {
+            Channel ch = ctx.channel();
+            if (streams.incrementAndGet() > MAX_STREAMS) {
+                streams.decrementAndGet();
+                FullHttpResponse busy = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.SERVICE_UNAVAILABLE, Unpooled.EMPTY_BUFFER);
+                securityHeaders(busy);
+                busy.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
+                ctx.writeAndFlush(busy).addListener(ChannelFutureListener.CLOSE);
+                return;
+            }
+            if (ch.pipeline().get(ReadTimeoutHandler.class) != null) ch.pipeline().remove(ReadTimeoutHandler.class);
+            HttpResponse resp = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+            resp.headers().set(HttpHeaderNames.CONTENT_TYPE, r.contentType());
+            resp.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+            resp.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            securityHeaders(resp);
+            ctx.write(resp);
+            ctx.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(r.body())));
+            LongConsumer listener = seq -> {
+                if (ch.isActive()) ch.writeAndFlush(new DefaultHttpContent(Unpooled.copiedBuffer("data: " + seq + "\n\n", StandardCharsets.UTF_8)));
+            };
+            var ping = ch.eventLoop().scheduleAtFixedRate(() -> {
+                if (ch.isActive()) ch.writeAndFlush(new DefaultHttpContent(Unpooled.copiedBuffer(": ping\n\n", StandardCharsets.UTF_8)));
+            }, 15, 15, TimeUnit.SECONDS);
+            console.model().addListener(listener);
+            ch.closeFuture().addListener(f -> {
+                console.model().removeListener(listener);
+                ping.cancel(false);
+                streams.decrementAndGet();
+            });
         }
 
         @Override

@@ -5,6 +5,8 @@ import io.gridscout.agent.api.ApiRoutes;
 import io.gridscout.agent.api.ApiServer;
 import io.gridscout.agent.api.ApiToken;
 import io.gridscout.agent.capture.CaptureOptions;
+import io.gridscout.agent.console.ConsoleModel;
+import io.gridscout.agent.console.ConsoleRoutes;
 import io.gridscout.agent.capture.CaptureUnavailableException;
 import io.gridscout.agent.capture.FrameQueue;
 import io.gridscout.agent.capture.LiveCapture;
@@ -140,7 +142,17 @@ public final class AgentCommand implements java.util.concurrent.Callable<Integer
                 if (stale) p.add("no checkpoint for more than " + 3 * c.checkpointSeconds + " s");
                 return p;
             });
-            api = new ApiServer(hp.host(), hp.port(), routes, tls);
+            // the console subscribes to the engine's events here, before the pipeline thread starts
+            ConsoleModel consoleModel = ConsoleModel.live(engine, () -> {
+                java.util.Map<String, Long> h = new java.util.LinkedHashMap<>();
+                h.put("queue drops", queue.dropped());
+                for (LiveCapture lc : captures) {
+                    h.put("kernel drops " + lc.iface(), lc.stats().kernelDrops());
+                    h.put("interface drops " + lc.iface(), lc.stats().interfaceDrops());
+                }
+                return h;
+            }, Version.get());
+            api = new ApiServer(hp.host(), hp.port(), routes, tls, new ConsoleRoutes(consoleModel, token, tls != null));
         } catch (Exception e) {
             captures.forEach(LiveCapture::close);
             closeQuietly(db);
@@ -189,7 +201,7 @@ public final class AgentCommand implements java.util.concurrent.Callable<Integer
             stopped.countDown();
         }, "shutdown"));
         System.err.println("gridscout agent: capturing on " + String.join(",", c.interfaces) + "; API on " + (tls != null ? "https" : "http") + "://" + hp.host() + ":" + api.port()
-                + "; store " + storePath.toAbsolutePath() + "; token file " + tokenPath.toAbsolutePath());
+                + " (console at /)" + "; store " + storePath.toAbsolutePath() + "; token file " + tokenPath.toAbsolutePath());
         for (;;) {
             try {
                 stopped.await();

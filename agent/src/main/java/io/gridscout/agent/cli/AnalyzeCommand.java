@@ -96,6 +96,15 @@ public class AnalyzeCommand implements Callable<Integer> {
     @Option(names = "--publish-timeout", paramLabel = "SECONDS", defaultValue = "120", description = "how long to wait for Kafka (default ${DEFAULT-VALUE})")
     int publishTimeout;
 
+    @Option(names = "--serve", description = "after the analysis, serve the web console (and the read-only API) until Ctrl-C")
+    boolean serve;
+
+    @Option(names = "--listen", paramLabel = "HOST:PORT", description = "console address for --serve (default 127.0.0.1:8484; port 0 picks a free one)")
+    String listen;
+
+    @Option(names = "--token-file", paramLabel = "FILE", description = "console/API token file for --serve (created with mode 0600 when missing; default: a new file in the temp directory)")
+    Path tokenFile;
+
     @Override
     public Integer call() {
         PrintStream out = System.out;
@@ -177,6 +186,7 @@ public class AnalyzeCommand implements Callable<Integer> {
         if (!quiet && !stdoutTaken && !requiresReport()) InventoryTable.print(inv, out);
         else for (Inventory.CaptureSummary c : inv.captures()) for (String w : c.warnings()) System.err.println("warning: " + w);
         if (stats) printStats(analyzer.totals(), stdoutTaken ? System.err : out);
+        if (serve) return serve(inv, analyzer.totals(), siteContext, declared, std);
         return partial ? 1 : 0;
     }
 
@@ -204,6 +214,56 @@ public class AnalyzeCommand implements Callable<Integer> {
             return fail(e.getMessage(), e);
         }
         return 0;
+    }
+
+    /** Serves the console over the finished inventory until the JVM is stopped (Ctrl-C, SIGTERM). */
+    private int serve(Inventory inv, CaptureAnalyzer.Totals t, SiteContext siteContext, List<RegisterEntry> declared, String std) {
+        io.gridscout.agent.daemon.AgentConfig.HostPort hp;
+        try {
+            hp = io.gridscout.agent.daemon.AgentConfig.HostPort.parse(listen == null ? "127.0.0.1:8484" : listen);
+        } catch (RuntimeException e) {
+            return fail("--listen: " + e.getMessage(), e);
+        }
+        io.gridscout.agent.api.ApiToken token;
+        Path tf;
+        try {
+            tf = tokenFile != null ? tokenFile : Files.createTempDirectory("gridscout-console").resolve("api-token");
+            token = io.gridscout.agent.api.ApiToken.loadOrCreate(tf);
+        } catch (IOException e) {
+            return fail("token file: " + e.getMessage(), e);
+        }
+        Map<String, Long> health = new java.util.LinkedHashMap<>();
+        health.put("packets", t.packets);
+        health.put("bytes", t.bytes);
+        health.put("malformed", t.malformed);
+        t.malformedByProtocol.forEach((k, v) -> health.put("malformed " + k, v));
+        health.put("decoder errors", t.decoderErrors);
+        health.put("tcp gaps", t.tcpGaps);
+        health.put("flows evicted", t.flowsEvicted);
+        health.put("fragments dropped", t.fragmentsDropped);
+        var model = io.gridscout.agent.console.ConsoleModel.offline(inv, health, siteContext, declared, std, Version.get());
+        io.gridscout.agent.api.ApiServer server;
+        try {
+            // no live API offline (it reads a running engine): the console's downloads give the JSON inventory
+            server = new io.gridscout.agent.api.ApiServer(hp.host(), hp.port(), null, null,
+                    new io.gridscout.agent.console.ConsoleRoutes(model, token, false));
+        } catch (Exception e) {
+            return fail("cannot listen on " + hp.host() + ":" + hp.port() + ": " + e.getMessage(), e);
+        }
+        System.err.println("gridscout: console on http://" + hp.host() + ":" + server.port() + "/ (token in " + tf.toAbsolutePath() + "); Ctrl-C stops");
+        java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "console-shutdown"));
+        for (;;) {
+            try {
+                stopped.await();
+                return 0;
+            } catch (InterruptedException e) {
+                // only the shutdown hook ends the console
+            }
+        }
     }
 
     /** The report command always writes a pack and prints no table. */
