@@ -94,7 +94,8 @@ public final class EvidenceJson {
         }
     }
 
-    private static void finding(JsonGenerator g, Finding f, String standard) throws IOException {
+    /** One finding as in findings.json; {@code controls} lists the ids of {@code standard}. Also the API's /api/v1/findings items. */
+    public static void finding(JsonGenerator g, Finding f, String standard) throws IOException {
         g.writeStartObject();
         g.writeStringField("rule", f.ruleId());
         g.writeStringField("title", f.title());
