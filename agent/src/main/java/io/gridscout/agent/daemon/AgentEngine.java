@@ -32,8 +32,9 @@ import java.util.function.Consumer;
  * and, every tick, flushes conversation counters, takes a snapshot, diffs it against the previous one into
  * change events and publishes both. Readers (API, metrics, checkpoint thread) only see published immutable
  * snapshots. A checkpoint writes the published snapshot and the events up to it in one transaction.
- * Every tick also evaluates the evidence rules on the snapshot with the site context (findings of rules that
- * need no site run without one); findings not in the previous snapshot's become {@code finding.new} events.
+ * Ticks also evaluate the evidence rules on the snapshot with the site context (rules that need no site run
+ * without one): in run() every tick while that is cheap, else throttled to 5% of the thread; findings not in the previous
+ * evaluation's become {@code finding.new} events.
  */
 public final class AgentEngine {
     public record Settings(long tickNanos, long checkpointNanos, long silentAfterNanos, long eventRetentionNanos, FlowTable.Limits flowLimits) {
@@ -50,6 +51,8 @@ public final class AgentEngine {
     }
 
     private static final int MAX_PENDING = 1_000_000;
+    /** In run(), rule evaluations faster than this run every tick; slower ones at most every 20x their duration (5% of the thread). */
+    private static final long EVIDENCE_FREE_NANOS = 50_000_000L;
 
     private final Settings settings;
     private final InventoryStore store;
@@ -64,6 +67,7 @@ public final class AgentEngine {
     private final List<RegisterEntry> register;
     private Inventory previous;
     private Set<String> previousFindings;
+    private long nextEvidenceNanos = System.nanoTime(), lastEvidenceNanos;
     private volatile Inventory current;
     private volatile EvidenceEngine.Result findings;
     private volatile LiveStats stats = LiveStats.EMPTY;
@@ -164,8 +168,13 @@ public final class AgentEngine {
         return new CaptureAnalyzer(builder, settings.flowLimits()).analyze(file, null);
     }
 
-    /** Flushes counters, snapshots, diffs and publishes. Pipeline thread only. */
+    /** Flushes counters, snapshots, diffs, evaluates the evidence rules and publishes. Pipeline thread only. */
     public List<ChangeEvent> tick(long nowNanos) {
+        return tick(nowNanos, true);
+    }
+
+    /** {@code evidence} false keeps the previous findings (run() throttles costly rule evaluations). */
+    private List<ChangeEvent> tick(long nowNanos, boolean evidence) {
         pipeline.flush();
         Pipeline.PipelineStats s = pipeline.stats();
         builder.count("packets", s.packets - countedPackets);
@@ -178,9 +187,16 @@ public final class AgentEngine {
         countedMalformed = s.malformedFrames;
         Inventory inv = builder.snapshot();
         List<ChangeEvent> events = detector.diff(previous, inv, nowNanos);
-        EvidenceEngine.Result found = evaluate(inv);
-        events.addAll(FindingChanges.diff(previousFindings, found.findings(), nowNanos));
-        previousFindings = FindingChanges.keys(found.findings());
+        EvidenceEngine.Result found = findings;
+        long e0 = System.nanoTime();
+        if (evidence) {
+            found = evaluate(inv);
+            events.addAll(FindingChanges.diff(previousFindings, found.findings(), nowNanos));
+            previousFindings = FindingChanges.keys(found.findings());
+            long took = System.nanoTime() - e0, cost = Math.min(took, lastEvidenceNanos);   // one slow (cold JIT) run does not throttle
+            lastEvidenceNanos = took;
+            nextEvidenceNanos = cost < EVIDENCE_FREE_NANOS ? e0 : e0 + 20 * cost;
+        }
         previous = inv;
         ticks++;
         synchronized (publishLock) {
@@ -207,7 +223,7 @@ public final class AgentEngine {
                 if (f != null) process(f);
                 long now = System.nanoTime();
                 if (now >= nextTick) {
-                    tick(wallNanos());
+                    tick(wallNanos(), now - nextEvidenceNanos >= 0);
                     // a snapshot of a huge inventory costs time: keep it under a fifth of the pipeline's time
                     long took = System.nanoTime() - now;
                     nextTick = System.nanoTime() + Math.max(settings.tickNanos(), 4 * took);
