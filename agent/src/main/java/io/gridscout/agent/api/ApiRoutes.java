@@ -83,10 +83,11 @@ public final class ApiRoutes {
                 String id = decode(path.substring("/api/v1/assets/".length()));
                 Inventory.Asset a = engine.inventory().asset(id);
                 if (a == null) return error(404, "no asset " + id);
-                return json(g -> InventoryJson.asset(g, a));
+                return json(g -> ApiEvidence.asset(engine, g, a));
             }
             if (path.equals("/api/v1/communications")) return communications(params);
             if (path.equals("/api/v1/events")) return events(params);
+            if (path.equals("/api/v1/findings")) return ApiEvidence.findings(engine, params);
             return error(404, "no such resource: " + path);
         } catch (BadRequest e) {
             return error(400, e.getMessage());
@@ -116,8 +117,8 @@ public final class ApiRoutes {
     }
 
     private Response assets(Map<String, String> p) throws BadRequest {
-        allow(p, "class", "protocol", "since", "limit", "offset");
-        String cls = p.get("class"), proto = p.get("protocol");
+        allow(p, "class", "protocol", "zone", "since", "limit", "offset");
+        String cls = p.get("class"), proto = p.get("protocol"), zone = ApiEvidence.zoneParam(engine, p);
         long since = since(p);
         int limit = limit(p);
         long offset = offset(p);
@@ -126,22 +127,26 @@ public final class ApiRoutes {
             if (cls != null && !cls.equals(a.deviceClass())) continue;
             if (proto != null && a.services().stream().noneMatch(s -> s.protocol().equals(proto))) continue;
             if (a.lastSeen() < since) continue;
+            if (zone != null && !ApiEvidence.inZone(engine, a, zone)) continue;
             match.add(a);
         }
-        return page("assets", match, limit, offset, InventoryJson::asset);
+        return page("assets", match, limit, offset, (g, a) -> ApiEvidence.asset(engine, g, a));
     }
 
     private Response communications(Map<String, String> p) throws BadRequest {
-        allow(p, "protocol", "asset", "since", "limit", "offset");
-        String proto = p.get("protocol"), asset = p.get("asset");
+        allow(p, "protocol", "asset", "zone", "since", "limit", "offset");
+        String proto = p.get("protocol"), asset = p.get("asset"), zone = ApiEvidence.zoneParam(engine, p);
         long since = since(p);
         int limit = limit(p);
         long offset = offset(p);
         List<Inventory.Communication> match = new ArrayList<>();
-        for (Inventory.Communication c : engine.inventory().communications()) {
+        Inventory inv = engine.inventory();
+        java.util.function.Predicate<Inventory.Communication> inZone = zone == null ? c -> true : ApiEvidence.commsInZone(engine, inv, zone);
+        for (Inventory.Communication c : inv.communications()) {
             if (proto != null && !proto.equals(c.protocol())) continue;
             if (asset != null && !asset.equals(c.client()) && !asset.equals(c.server())) continue;
             if (c.lastSeen() < since) continue;
+            if (!inZone.test(c)) continue;
             match.add(c);
         }
         return page("communications", match, limit, offset, InventoryJson::communication);
@@ -215,12 +220,12 @@ public final class ApiRoutes {
         }
     }
 
-    private static void allow(Map<String, String> p, String... names) throws BadRequest {
+    static void allow(Map<String, String> p, String... names) throws BadRequest {
         Set<String> ok = Set.of(names);
         for (String k : p.keySet()) if (!ok.contains(k)) throw new BadRequest("unknown parameter: " + k);
     }
 
-    private static int limit(Map<String, String> p) throws BadRequest {
+    static int limit(Map<String, String> p) throws BadRequest {
         String s = p.get("limit");
         if (s == null) return DEFAULT_LIMIT;
         long v = number(s, "limit");
@@ -228,7 +233,7 @@ public final class ApiRoutes {
         return (int) v;
     }
 
-    private static long offset(Map<String, String> p) throws BadRequest {
+    static long offset(Map<String, String> p) throws BadRequest {
         String s = p.get("offset");
         if (s == null) return 0;
         long v = number(s, "offset");
@@ -237,7 +242,7 @@ public final class ApiRoutes {
     }
 
     /** {@code since}: ISO-8601 instant (2026-11-28T06:00:00Z); absent: everything. */
-    private static long since(Map<String, String> p) throws BadRequest {
+    static long since(Map<String, String> p) throws BadRequest {
         String s = p.get("since");
         if (s == null) return Long.MIN_VALUE;
         try {
@@ -259,11 +264,11 @@ public final class ApiRoutes {
 
     // ------------------------------------------------------------------ JSON
 
-    private interface Body {
+    interface Body {
         void write(JsonGenerator g) throws IOException;
     }
 
-    private static Response json(Body body) {
+    static Response json(Body body) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
             body.write(g);

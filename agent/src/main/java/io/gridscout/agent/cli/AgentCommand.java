@@ -15,6 +15,10 @@ import io.gridscout.agent.daemon.AgentEngine;
 import io.gridscout.agent.events.EventSink;
 import io.gridscout.agent.events.JsonLinesFile;
 import io.gridscout.agent.events.Syslog;
+import io.gridscout.agent.evidence.RegisterReader;
+import io.gridscout.agent.evidence.SiteYaml;
+import io.gridscout.mapping.register.RegisterEntry;
+import io.gridscout.mapping.site.SiteContext;
 import io.gridscout.mapping.events.ChangeEvent;
 import io.gridscout.agent.store.InventoryStore;
 import io.gridscout.protocols.flow.FlowTable;
@@ -31,7 +35,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-/** {@code gridscout agent --config agent.yaml [--interface IFACE]... [--store FILE] [--listen HOST:PORT] [--token-file FILE]} */
+/** {@code gridscout agent --config agent.yaml [--interface IFACE]... [--store FILE] [--listen HOST:PORT] [--token-file FILE] [--site FILE] [--register FILE]} */
 @Command(name = "agent", mixinStandardHelpOptions = true,
         description = "Run the passive agent: capture on interfaces, keep the inventory in a store, serve the HTTP API. Stops cleanly on SIGTERM.")
 public final class AgentCommand implements java.util.concurrent.Callable<Integer> {
@@ -59,6 +63,12 @@ public final class AgentCommand implements java.util.concurrent.Callable<Integer
     @Option(names = "--bpf", paramLabel = "EXPR", description = "BPF capture filter")
     String bpf;
 
+    @Option(names = "--site", paramLabel = "FILE", description = "site context YAML (zones, allowed writers, jump hosts, flows, register) for findings and zones")
+    String site;
+
+    @Option(names = "--register", paramLabel = "FILE", description = "declared asset register (CSV or JSON) to reconcile in the findings")
+    String register;
+
     @Option(names = "--checkpoint-seconds", paramLabel = "N", description = "checkpoint interval")
     Integer checkpointSeconds;
 
@@ -78,8 +88,21 @@ public final class AgentCommand implements java.util.concurrent.Callable<Integer
         if (tlsCert != null) c.tlsCert = tlsCert;
         if (tlsKey != null) c.tlsKey = tlsKey;
         if (checkpointSeconds != null) c.checkpointSeconds = checkpointSeconds;
+        if (site != null) c.site = site;
+        if (register != null) c.register = register;
         String problem = c.problem();
         if (problem != null) return fail(problem);
+        SiteContext siteContext;
+        List<RegisterEntry> declared;
+        try {
+            siteContext = c.site == null ? SiteContext.empty() : SiteYaml.read(Path.of(c.site));
+            String reg = c.register != null ? c.register : siteContext.register();
+            declared = reg == null ? null : RegisterReader.read(Path.of(reg));
+        } catch (java.nio.file.NoSuchFileException e) {
+            return fail(e.getFile() + ": no such file");
+        } catch (IOException | IllegalArgumentException e) {
+            return fail(e.getMessage());
+        }
         if (c.interfaces.isEmpty()) return fail("no capture interface configured (--interface IFACE or 'interfaces:' in the config)");
         try {
             LiveCapture.requireCapturePrivileges();
@@ -108,7 +131,7 @@ public final class AgentCommand implements java.util.concurrent.Callable<Integer
         try {
             token = ApiToken.loadOrCreate(tokenPath);
             db = InventoryStore.open(storePath);
-            engine = new AgentEngine(settings, db);
+            engine = new AgentEngine(settings, db, siteContext, declared);
         } catch (IOException | SQLException e) {
             return fail(e.getMessage());
         }

@@ -103,6 +103,7 @@ public final class WatchCommand implements Callable<Integer> {
             case ChangeEvent.NEW_SERVICE -> out.println(t + " " + e.assetId() + " service " + e.subject());
             case ChangeEvent.NEW_COMMUNICATION -> out.println(t + " communication " + e.subject());
             case ChangeEvent.FIRST_OPERATION -> out.println(t + " first " + e.newValue() + " on " + e.subject());
+            case ChangeEvent.NEW_FINDING -> out.println(t + " finding " + e.subject() + " " + e.newValue());
             default -> out.println(t + " " + e.type() + " " + e.assetId() + " " + e.subject());
         }
     }

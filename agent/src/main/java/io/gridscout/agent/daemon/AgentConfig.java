@@ -36,6 +36,10 @@ public final class AgentConfig {
     /** Events also sent as RFC 5424 syslog to udp://HOST:PORT or tcp://HOST:PORT (null: not). */
     public String syslog;
     public int syslogFacility = 16;
+    /** Site context YAML (zones, writers, jump hosts, flows, register) for the evidence rules and zone views (null: none). */
+    public String site;
+    /** Declared asset register (CSV or JSON) to reconcile against; null: the site's register, if any. */
+    public String register;
 
     public static AgentConfig load(Path file) throws IOException {
         ObjectMapper m = new ObjectMapper(new YAMLFactory())

@@ -6,8 +6,13 @@ import io.gridscout.agent.capture.FrameQueue;
 import io.gridscout.agent.store.InventoryStore;
 import io.gridscout.mapping.events.ChangeDetector;
 import io.gridscout.mapping.events.ChangeEvent;
+import io.gridscout.mapping.events.FindingChanges;
+import io.gridscout.mapping.evidence.EvidenceEngine;
 import io.gridscout.mapping.inventory.Inventory;
 import io.gridscout.mapping.inventory.InventoryBuilder;
+import io.gridscout.mapping.register.Reconciler;
+import io.gridscout.mapping.register.RegisterEntry;
+import io.gridscout.mapping.site.SiteContext;
 import io.gridscout.protocols.Protocols;
 import io.gridscout.protocols.flow.FlowTable;
 import io.gridscout.protocols.pipeline.Pipeline;
@@ -18,6 +23,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 
@@ -26,6 +32,9 @@ import java.util.function.Consumer;
  * and, every tick, flushes conversation counters, takes a snapshot, diffs it against the previous one into
  * change events and publishes both. Readers (API, metrics, checkpoint thread) only see published immutable
  * snapshots. A checkpoint writes the published snapshot and the events up to it in one transaction.
+ * Ticks also evaluate the evidence rules on the snapshot with the site context (rules that need no site run
+ * without one): in run() every tick while that is cheap, else throttled to 5% of the thread; findings not in the previous
+ * evaluation's become {@code finding.new} events.
  */
 public final class AgentEngine {
     public record Settings(long tickNanos, long checkpointNanos, long silentAfterNanos, long eventRetentionNanos, FlowTable.Limits flowLimits) {
@@ -42,6 +51,8 @@ public final class AgentEngine {
     }
 
     private static final int MAX_PENDING = 1_000_000;
+    /** In run(), rule evaluations faster than this run every tick; slower ones at most every 20x their duration (5% of the thread). */
+    private static final long EVIDENCE_FREE_NANOS = 50_000_000L;
 
     private final Settings settings;
     private final InventoryStore store;
@@ -52,8 +63,13 @@ public final class AgentEngine {
     private final Object checkpointLock = new Object();
     private final List<ChangeEvent> pending = new ArrayList<>();
     private final List<Consumer<List<ChangeEvent>>> listeners = new ArrayList<>();
+    private final SiteContext site;
+    private final List<RegisterEntry> register;
     private Inventory previous;
+    private Set<String> previousFindings;
+    private long nextEvidenceNanos = System.nanoTime(), lastEvidenceNanos;
     private volatile Inventory current;
+    private volatile EvidenceEngine.Result findings;
     private volatile LiveStats stats = LiveStats.EMPTY;
     private volatile long lastCheckpointNanos, lastCheckpointWallNanos, checkpoints;
     private volatile long eventsDropped;
@@ -62,8 +78,15 @@ public final class AgentEngine {
 
     /** Opens the engine on {@code store} (null: memory only) and continues from what the store holds. */
     public AgentEngine(Settings settings, InventoryStore store) throws SQLException {
+        this(settings, store, null, null);
+    }
+
+    /** With the operator's site context (null: none) and declared register (null: no reconciliation) for the evidence rules. */
+    public AgentEngine(Settings settings, InventoryStore store, SiteContext site, List<RegisterEntry> register) throws SQLException {
         this.settings = settings;
         this.store = store;
+        this.site = site == null ? SiteContext.empty() : site;
+        this.register = register == null ? null : List.copyOf(register);
         this.pipeline = new Pipeline(builder, Protocols.ipProtocols(), Protocols.etherTypeProtocols(), settings.flowLimits());
         this.detector = new ChangeDetector(settings.silentAfterNanos());
         Inventory stored = store == null ? null : store.load();
@@ -71,6 +94,9 @@ public final class AgentEngine {
         previous = builder.snapshot();
         if (stored != null) detector.prime(previous, wallNanos());
         current = previous;
+        findings = evaluate(previous);
+        // like assets, findings already true of the restored inventory are not new after a restart
+        previousFindings = stored != null ? FindingChanges.keys(findings.findings()) : Set.of();
         stats = new LiveStats(0, 0, 0, Map.of(), 0, 0, 0, 0, 0, 0, 0, previous.assets().size(), previous.communications().size(), 0);
     }
 
@@ -89,6 +115,16 @@ public final class AgentEngine {
 
     public Inventory inventory() {
         return current;
+    }
+
+    /** The evidence rules' findings on the published snapshot. */
+    public EvidenceEngine.Result findings() {
+        return findings;
+    }
+
+    /** The site context the rules and zone views use (empty when none was given). */
+    public SiteContext site() {
+        return site;
     }
 
     public LiveStats stats() {
@@ -132,8 +168,13 @@ public final class AgentEngine {
         return new CaptureAnalyzer(builder, settings.flowLimits()).analyze(file, null);
     }
 
-    /** Flushes counters, snapshots, diffs and publishes. Pipeline thread only. */
+    /** Flushes counters, snapshots, diffs, evaluates the evidence rules and publishes. Pipeline thread only. */
     public List<ChangeEvent> tick(long nowNanos) {
+        return tick(nowNanos, true);
+    }
+
+    /** {@code evidence} false keeps the previous findings (run() throttles costly rule evaluations). */
+    private List<ChangeEvent> tick(long nowNanos, boolean evidence) {
         pipeline.flush();
         Pipeline.PipelineStats s = pipeline.stats();
         builder.count("packets", s.packets - countedPackets);
@@ -146,10 +187,21 @@ public final class AgentEngine {
         countedMalformed = s.malformedFrames;
         Inventory inv = builder.snapshot();
         List<ChangeEvent> events = detector.diff(previous, inv, nowNanos);
+        EvidenceEngine.Result found = findings;
+        long e0 = System.nanoTime();
+        if (evidence) {
+            found = evaluate(inv);
+            events.addAll(FindingChanges.diff(previousFindings, found.findings(), nowNanos));
+            previousFindings = FindingChanges.keys(found.findings());
+            long took = System.nanoTime() - e0, cost = Math.min(took, lastEvidenceNanos);   // one slow (cold JIT) run does not throttle
+            lastEvidenceNanos = took;
+            nextEvidenceNanos = cost < EVIDENCE_FREE_NANOS ? e0 : e0 + 20 * cost;
+        }
         previous = inv;
         ticks++;
         synchronized (publishLock) {
             current = inv;
+            findings = found;
             // memory-only (watch) keeps no backlog; a store that keeps failing must not grow it without bound
             if (store != null) {
                 if (pending.size() + events.size() <= MAX_PENDING) pending.addAll(events); else eventsDropped += events.size();
@@ -171,7 +223,7 @@ public final class AgentEngine {
                 if (f != null) process(f);
                 long now = System.nanoTime();
                 if (now >= nextTick) {
-                    tick(wallNanos());
+                    tick(wallNanos(), now - nextEvidenceNanos >= 0);
                     // a snapshot of a huge inventory costs time: keep it under a fifth of the pipeline's time
                     long took = System.nanoTime() - now;
                     nextTick = System.nanoTime() + Math.max(settings.tickNanos(), 4 * took);
@@ -188,6 +240,11 @@ public final class AgentEngine {
             // ignore: finishing anyway
         }
         tick(wallNanos());
+    }
+
+    /** Bounded: each rule keeps at most Findings.MAX_PER_RULE; the tick interval stretches with the time this takes. */
+    private EvidenceEngine.Result evaluate(Inventory inv) {
+        return EvidenceEngine.evaluate(inv, site, register == null ? null : Reconciler.reconcile(inv, register, site));
     }
 
     // ------------------------------------------------------------------ checkpoint thread

@@ -86,10 +86,10 @@ public final class Syslog implements EventSink {
         }
     }
 
-    /** Severity: warning for what an operator must look at (firmware change, first write, silence), notice otherwise. */
+    /** Severity: warning for what an operator must look at (firmware change, first write, silence, new finding), notice otherwise. */
     static int severity(String type) {
         return switch (type) {
-            case ChangeEvent.ATTRIBUTE_CHANGED, ChangeEvent.FIRST_OPERATION, ChangeEvent.ASSET_SILENT -> 4;
+            case ChangeEvent.ATTRIBUTE_CHANGED, ChangeEvent.FIRST_OPERATION, ChangeEvent.ASSET_SILENT, ChangeEvent.NEW_FINDING -> 4;
             default -> 5;
         };
     }

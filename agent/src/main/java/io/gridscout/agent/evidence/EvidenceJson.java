@@ -94,7 +94,7 @@ public final class EvidenceJson {
         }
     }
 
-    /** One finding (also the value of a fleet findings record). */
+    /** One finding as in findings.json ({@code controls}: the ids of {@code standard}); also an /api/v1/findings item and the value of a fleet findings record. */
     public static void finding(JsonGenerator g, Finding f, String standard) throws IOException {
         g.writeStartObject();
         g.writeStringField("rule", f.ruleId());

@@ -45,6 +45,12 @@ public final class InventoryJson {
     /** One asset in the contract (also the value of a fleet asset record). */
     public static void asset(JsonGenerator g, Inventory.Asset a) throws IOException {
         g.writeStartObject();
+        assetFields(g, a);
+        g.writeEndObject();
+    }
+
+    /** An asset's fields without the enclosing object, so a view (the API) can append its own. */
+    public static void assetFields(JsonGenerator g, Inventory.Asset a) throws IOException {
         g.writeStringField("id", a.id());
         strings(g, "macs", a.macs());
         strings(g, "ips", a.ips());
@@ -86,7 +92,6 @@ public final class InventoryJson {
         g.writeEndArray();
         g.writeStringField("firstSeen", Times.iso(a.firstSeen()));
         g.writeStringField("lastSeen", Times.iso(a.lastSeen()));
-        g.writeEndObject();
     }
 
     public static void communication(JsonGenerator g, Inventory.Communication c) throws IOException {

@@ -38,10 +38,13 @@ class ApiRoutesFuzzTest {
     void knownNastyRequests() {
         for (String uri : List.of("/api/v1/assets/%zz", "/api/v1/assets?%=1", "/api/v1/assets?limit=%", "/api/v1/assets?&&&", "/api/v1/assets?=",
                 "/api/v1/assets?limit=-0", "/api/v1/assets?offset=9999999999", "/api/v1/assets/", "/api/v1/assets?since=+1000000000-01-01T00:00:00Z",
-                "/metrics?x", "/healthz?x=1", "", "?", "/api/v1/assets?" + "a=1&".repeat(40))) {
+                "/metrics?x", "/healthz?x=1", "", "?", "/api/v1/assets?" + "a=1&".repeat(40), "/api/v1/findings?control=%",
+                "/api/v1/findings?standard=", "/api/v1/findings?standard=2024%002017", "/api/v1/findings?rule=%00", "/api/v1/findings?offset=9999999999",
+                "/api/v1/findings?since=-1000000000-01-01T00:00:00Z", "/api/v1/assets?zone=%FF", "/api/v1/communications?zone=external")) {
             assertThat(STATUSES).contains(ROUTES.handle("GET", uri, TOKEN_HEADER).status());
         }
         assertThat(ROUTES.handle("GET", "/api/v1/assets?offset=9999999999", TOKEN_HEADER).status()).isEqualTo(200);
+        assertThat(ROUTES.handle("GET", "/api/v1/findings?offset=9999999999", TOKEN_HEADER).status()).isEqualTo(200);
     }
 
     @FuzzTest(maxDuration = "10s")

@@ -48,9 +48,11 @@ class LiveAgentTest {
         throw new AssertionError("asset " + SERVER + " did not appear within " + seconds + " s; agent output:\n" + agent.run.output());
     }
 
-    List<String> agentArgs(int modbusPort, Path db, Path token) {
+    List<String> agentArgs(int modbusPort, Path db, Path token) throws java.io.IOException {
+        Path site = tmp.resolve("site.yaml");
+        Files.writeString(site, "site: Live lab\nzones:\n  - {name: lab, kind: plant, cidrs: [127.0.0.0/8]}\n");
         return List.of("--interface", "lo", "--bpf", "tcp port " + modbusPort, "--store", db.toString(), "--listen", "127.0.0.1:0",
-                "--token-file", token.toString(), "--checkpoint-seconds", "1");
+                "--token-file", token.toString(), "--checkpoint-seconds", "1", "--site", site.toString());
     }
 
     static long packets(Inventory inv) {
@@ -85,6 +87,18 @@ class LiveAgentTest {
                     events = get(agent, token, "/api/v1/events?type=asset.new");
                 }
                 assertThat(events.get("events").findValuesAsText("asset")).contains(SERVER, "127.0.0.1");
+                // the site's zones and the evidence rules on the live inventory
+                assertThat(a.get("zone").asText()).isEqualTo("lab");
+                assertThat(get(agent, token, "/api/v1/assets?zone=lab").get("assets").findValuesAsText("id")).contains(SERVER);
+                JsonNode findings = get(agent, token, "/api/v1/findings?limit=1000");
+                assertThat(findings.get("site").asText()).isEqualTo("Live lab");
+                assertThat(findings.get("findings").findValuesAsText("rule")).contains("ER-15", "ER-19");   // no time sync seen; monitoring ran
+                JsonNode newFindings = get(agent, token, "/api/v1/events?type=finding.new");
+                while (newFindings.get("events").findValuesAsText("subject").isEmpty() && System.currentTimeMillis() < deadline) {
+                    Thread.sleep(200);
+                    newFindings = get(agent, token, "/api/v1/events?type=finding.new");
+                }
+                assertThat(newFindings.get("events").findValuesAsText("subject")).contains("ER-15").doesNotContain("ER-19");
                 HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agent.apiPort + "/healthz")).build(),
                         HttpResponse.BodyHandlers.ofString());
                 assertThat(health.statusCode()).as(health.body()).isEqualTo(200);

@@ -14,4 +14,6 @@ public record ChangeEvent(long time, String type, String assetId, String subject
     public static final String NEW_SERVICE = "service.new";
     public static final String NEW_COMMUNICATION = "communication.new";
     public static final String FIRST_OPERATION = "operation.first";
+    /** An evidence finding (nonconformity or observation) not in the previous snapshot's findings; subject is the rule id. */
+    public static final String NEW_FINDING = "finding.new";
 }

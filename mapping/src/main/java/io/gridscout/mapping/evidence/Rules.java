@@ -469,10 +469,17 @@ public final class Rules {
         public String evaluate(EvidenceContext ctx, Findings out) {
             long packets = 0;
             for (Inventory.CaptureSummary c : ctx.inventory.captures()) packets += c.packets();
-            if (packets == 0) return null;
-            out.add(id(), Status.EVIDENCE_OF_CONFORMITY, "Passive monitoring recorded " + packets + " packets from " + ctx.inventory.captures().size()
-                            + " capture(s): " + ctx.inventory.assets().size() + " devices, " + ctx.inventory.communications().size() + " flows",
-                    "capture files hashed in this pack; coverage limited to the segments those captures saw", ctx.inventory.assets(), List.of());
+            if (packets > 0) {
+                out.add(id(), Status.EVIDENCE_OF_CONFORMITY, "Passive monitoring recorded " + packets + " packets from " + ctx.inventory.captures().size()
+                                + " capture(s): " + ctx.inventory.assets().size() + " devices, " + ctx.inventory.communications().size() + " flows",
+                        "capture files hashed in this pack; coverage limited to the segments those captures saw", ctx.inventory.assets(), List.of());
+                return null;
+            }
+            // the live agent counts its packets instead of capture files
+            long live = ctx.inventory.counters().getOrDefault("packets", 0L);
+            if (live > 0) out.add(id(), Status.EVIDENCE_OF_CONFORMITY, "Passive monitoring (live capture) recorded " + live + " packets: "
+                            + ctx.inventory.assets().size() + " devices, " + ctx.inventory.communications().size() + " flows",
+                    "live agent packet counter; coverage limited to the monitored interfaces", ctx.inventory.assets(), List.of());
             return null;
         }
     }

@@ -95,4 +95,29 @@ public record SiteContext(String name, List<Zone> zones, List<Cidr> writers, Lis
         if ((top & 0xFFC0) == 0xFE80) return false;    // link-local
         return (top & 0xE000) == 0x2000;               // global unicast 2000::/3
     }
+
+    /** The zone of the first of {@code ips} that has one (as {@link #zoneOf(String)}), null if none. */
+    public Zone zoneOfAny(List<String> ips) {
+        for (String ip : ips) {
+            Zone z = zoneOf(ip);
+            if (z != null) return z;
+        }
+        return null;
+    }
+
+    /** Whether any of {@code ips} lies in the zone named {@code name} (the synthetic "external" zone included). */
+    public boolean inZone(List<String> ips, String name) {
+        for (String ip : ips) {
+            Zone z = zoneOf(ip);
+            if (z != null && z.name().equals(name)) return true;
+        }
+        return false;
+    }
+
+    /** A declared zone's name, or "external". */
+    public boolean knowsZone(String name) {
+        if (EXTERNAL.equals(name)) return true;
+        for (Zone z : zones) if (z.name().equals(name)) return true;
+        return false;
+    }
 }

@@ -185,6 +185,13 @@ class EvidenceRulesTest {
         assertThat(statuses(run(new Built().asset("10.2.0.1", "plc"), null, "ER-19"))).containsExactly(Status.EVIDENCE_OF_CONFORMITY);
         Inventory empty = new Inventory(List.of(new Inventory.CaptureSummary("e.pcap", "00", 0, 0, 0, List.of())), List.of(), List.of(), Map.of());
         assertThat(run(empty, null, null, "ER-19")).isEmpty();
+        // the live agent has no capture files but counts its packets
+        Inventory live = new Inventory(List.of(), new Built().asset("10.2.0.1", "plc").assets, List.of(), Map.of("packets", 42L));
+        assertThat(run(live, null, null, "ER-19")).singleElement().satisfies(f -> {
+            assertThat(f.status()).isEqualTo(Status.EVIDENCE_OF_CONFORMITY);
+            assertThat(f.summary()).contains("live capture").contains("42 packets");
+        });
+        assertThat(run(new Inventory(List.of(), List.of(), List.of(), Map.of("packets", 0L)), null, null, "ER-19")).isEmpty();
     }
 
     @Test
