@@ -12,6 +12,7 @@ import io.gridscout.protocols.dnp3.Dnp3Spec;
 import io.gridscout.protocols.iec104.Iec104Spec;
 import io.gridscout.protocols.enip.EnipSpec;
 import io.gridscout.protocols.goose.GooseProtocol;
+import io.gridscout.protocols.goose.RGooseSpec;
 import io.gridscout.protocols.modbus.ModbusSpec;
 import io.gridscout.protocols.opcua.OpcUaSpec;
 import io.gridscout.protocols.synphasor.SynphasorSpec;
@@ -35,6 +36,7 @@ public final class Protocols {
                 new IsoOnTcpSpec(),
                 new EnipSpec(),
                 new BacnetSpec(),
+                new RGooseSpec(),
                 new SynphasorSpec(),
                 new DhcpSpec(),
                 new NtpSpec());

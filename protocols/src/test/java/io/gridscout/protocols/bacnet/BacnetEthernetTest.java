@@ -22,7 +22,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** BACnet over Ethernet (ASHRAE 135 clause 7: 802.3 + LLC 82 82 03 + NPDU) built byte by byte, and a real capture. */
-class BacnetEthernetTest {
+public class BacnetEthernetTest {
     static final String DEVICE = "00:e0:c9:00:10:a5";
     static final String ROUTER = "00:e0:c9:00:10:a6";
 
@@ -99,7 +99,7 @@ class BacnetEthernetTest {
         assertThat(b.evictions()).isEqualTo(BacnetEthernet.MAX_SENDERS);
     }
 
-    static List<Fact> pipeline(Path file) throws Exception {
+    public static List<Fact> pipeline(Path file) throws Exception {
         List<Fact> facts = new ArrayList<>();
         FactSink sink = facts::add;
         Pipeline p = new Pipeline(sink, Protocols.ipProtocols(), Protocols.etherTypeProtocols(), FlowTable.Limits.defaults());
