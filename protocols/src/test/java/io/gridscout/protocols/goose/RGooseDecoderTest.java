@@ -119,6 +119,11 @@ class RGooseDecoderTest {
         assertThat(rows).hasSize(3);
         assertThat(rows.get(0)).containsExactly(IP, "0x04", GOCB, "PVP07F01PROT/LLN0$TripDs", "F01Trip", "3", "1");
         assertThat(rows.get(2)[6]).isEqualTo("2");
+        // tshark 4.0 shows everything after the payload as rgoose.hmac (our 0x85 tag, length, then the HMAC)
+        List<String[]> sec = Captures.tshark(pcap, "goose.gocbRef", "rgoose.key_id", "rgoose.hmac");
+        assertThat(sec.get(0)[0]).isEqualTo("0x00000000");
+        assertThat(sec.get(0).length < 2 || sec.get(0)[1].isEmpty()).isTrue();
+        assertThat(sec.get(1)).containsExactly("0x01020304", "8510a0a1a2a3a4a5a6a7a8a9aaabacadaeaf");
         assertThat(Captures.run("-r", pcap.toString(), "-Y", "_ws.malformed || _ws.expert.severity >= 0x00600000")).isEmpty();
     }
 
