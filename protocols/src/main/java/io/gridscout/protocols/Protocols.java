@@ -3,15 +3,16 @@ package io.gridscout.protocols;
 import io.gridscout.protocols.flow.EtherTypeProtocol;
 import io.gridscout.protocols.flow.ProtocolSpec;
 import io.gridscout.protocols.bacnet.BacnetSpec;
-import io.gridscout.protocols.cdp.CdpProtocol;
 import io.gridscout.protocols.cotp.IsoOnTcpSpec;
 import io.gridscout.protocols.dhcp.DhcpSpec;
 import io.gridscout.protocols.lldp.LldpProtocol;
+import io.gridscout.protocols.llc.LlcProtocol;
 import io.gridscout.protocols.ntp.NtpSpec;
 import io.gridscout.protocols.dnp3.Dnp3Spec;
 import io.gridscout.protocols.iec104.Iec104Spec;
 import io.gridscout.protocols.enip.EnipSpec;
 import io.gridscout.protocols.goose.GooseProtocol;
+import io.gridscout.protocols.goose.RGooseSpec;
 import io.gridscout.protocols.modbus.ModbusSpec;
 import io.gridscout.protocols.opcua.OpcUaSpec;
 import io.gridscout.protocols.synphasor.SynphasorSpec;
@@ -35,6 +36,7 @@ public final class Protocols {
                 new IsoOnTcpSpec(),
                 new EnipSpec(),
                 new BacnetSpec(),
+                new RGooseSpec(),
                 new SynphasorSpec(),
                 new DhcpSpec(),
                 new NtpSpec());
@@ -42,6 +44,6 @@ public final class Protocols {
 
     /** Protocols straight over Ethernet. */
     public static List<EtherTypeProtocol> etherTypeProtocols() {
-        return List.of(new GooseProtocol(), new LldpProtocol(), new CdpProtocol());
+        return List.of(new GooseProtocol(), new LldpProtocol(), new LlcProtocol()); // LLC: CDP and BACnet over Ethernet
     }
 }

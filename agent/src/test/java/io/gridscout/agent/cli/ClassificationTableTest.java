@@ -57,6 +57,9 @@ class ClassificationTableTest {
                     "EtherNet/IP target (Rockwell NIC) whose attributes the client reads"),
             new Row("enip-cisagov-enip_cip_example.pcap", "192.168.10.105", "hmi",
                     "EtherNet/IP client reading attribute lists of one controller (543 reads, 1 write)"),
+            new Row("enip-iti-EIP-SoftwareUpload.pcap", "192.168.10.105", "engineering-workstation",
+                    "RSLogix 5000 upload from a ControlLogix: lists and reads the Logix program objects (class-specific "
+                            + "services 0x4B/0x4F on classes 0x68-0x70), which only programming software does"),
             new Row("bacnet-iti-bacnet_test.pcap", "10.1.1.165", "plc",
                     "truth: BACnet device; states JCI MS-NAE4510 (building automation engine): the building world's PLC"),
             new Row("bacnet-iti-bacnet_test.pcap", "10.1.1.167", "hmi", "truth: BACnet client reading properties"),

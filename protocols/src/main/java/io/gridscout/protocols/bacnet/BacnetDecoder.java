@@ -65,6 +65,16 @@ final class BacnetDecoder implements ProtocolDecoder {
         }
     }
 
+    /** An NPDU without BVLC (BACnet over Ethernet: after the LLC header 82 82 03), from {@code side}. */
+    void onNpdu(int side, byte[] buf, int off, int len, long t) {
+        try {
+            if (side < 0 || side > 1 || buf == null || off < 0 || len < 0 || off + len > buf.length) return;
+            npdu(side, buf, off, off + len, t);
+        } catch (RuntimeException e) {
+            session.malformed(side, "decoder error " + e.getClass().getSimpleName());
+        }
+    }
+
     private void npdu(int side, byte[] b, int p, int end, long t) {
         if (end - p < 2 || (b[p] & 0xFF) != 0x01) { session.malformed(side, "bad NPDU version"); return; }
         int ctrl = b[p + 1] & 0xFF;

@@ -15,6 +15,9 @@ import io.gridscout.protocols.util.L2Identity;
  * are ignored here. Identity of the sender MAC, source "cdp": name (Device ID), model (Platform), description
  * (Software Version), portId, managementAddress (Addresses / Management Addresses, IPv4), cdpCapabilities,
  * nativeVlan, vtpDomain.
+ *
+ * <p>Registered through {@code llc.LlcProtocol}, which dispatches every 802.3/LLC frame (CDP, BACnet over
+ * Ethernet) since the pipeline gives a frame only to the first protocol claiming EtherType 0; usable alone too.
  */
 public final class CdpProtocol implements EtherTypeProtocol {
     static final String SOURCE = "cdp";
@@ -38,7 +41,7 @@ public final class CdpProtocol implements EtherTypeProtocol {
     }
 
     /** Is this 802.3 payload LLC/SNAP with Cisco's OUI and the CDP PID? */
-    static boolean isCdp(byte[] b, int off, int len) {
+    public static boolean isCdp(byte[] b, int off, int len) {
         return len >= 8 && (b[off] & 0xFF) == 0xAA && (b[off + 1] & 0xFF) == 0xAA && b[off + 2] == 3
                 && b[off + 3] == 0 && b[off + 4] == 0 && b[off + 5] == 0x0C && b[off + 6] == 0x20 && b[off + 7] == 0;
     }

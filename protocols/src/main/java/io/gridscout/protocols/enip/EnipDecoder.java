@@ -27,7 +27,8 @@ import java.nio.charset.StandardCharsets;
  * walked and their embedded requests counted instead. Kinds: get services READ, set/create/delete WRITE,
  * reset/start/stop/forward open/close CONTROL, File object (class 0x37) upload/download services PROGRAM (this is
  * how program/firmware files move; upload is counted as PROGRAM too since only engineering tools do it),
- * Logix tag services (0x4C read, 0x4D write, 0x4E read-modify-write, 0x52/0x53 fragmented) READ/WRITE; other
+ * Logix tag services (0x4C read, 0x4D write, 0x4E read-modify-write, 0x52/0x53 fragmented) READ/WRITE; class-specific
+ * services on Logix program-structure objects (see {@link #isLogixProgramClass}) PROGRAM "LOGIX_PROGRAM_OBJECT"; other
  * class-specific services OTHER "CLASS_SPECIFIC".</li>
  * </ul>
  * Roles: the side answering (ListIdentity reply, CIP response, session handle assigned) is "server".
@@ -348,6 +349,10 @@ final class EnipDecoder implements ProtocolDecoder {
                 case 0x51 -> session.operation(service, "CLEAR_FILE", OperationKind.PROGRAM);
                 default -> session.operation(service, "CLASS_SPECIFIC", OperationKind.OTHER);
             }
+        } else if (isLogixProgramClass(cls) && service >= 0x4B && service <= 0x63) {
+            // Logix program-structure objects: class-specific services on them move the project itself (see
+            // isLogixProgramClass); RSLogix's upload lists them (0x4B) and reads their contents (0x4F, 0x4C)
+            session.operation(service, "LOGIX_PROGRAM_OBJECT", OperationKind.PROGRAM);
         } else if (cls == 0x67 && service == 0x4B) {
             session.operation(service, "EXECUTE_PCCC", OperationKind.OTHER);
         } else if (symbolic || cls == 0x6B) { // Logix tags by name or symbol instance
@@ -365,6 +370,19 @@ final class EnipDecoder implements ProtocolDecoder {
         } else {
             session.operation(service, "CLASS_SPECIFIC", OperationKind.OTHER);
         }
+    }
+
+    /**
+     * Rockwell Logix classes that hold the controller project (programs, routines, tasks and their contents). CIP
+     * Vol 1 reserves classes 0x64-0xC7 for vendors; Rockwell does not publish these, and tshark 4.0's cip dissector
+     * names none of them ("Unknown (0x6a)"). The set is what the RSLogix 5000 upload in enip-iti-EIP-SoftwareUpload
+     * shows the workstation addressing with class-specific services (0x4B on instance 0 of 0x68/0x69/0x6A/0x6D/0x6E
+     * /0x70 answered with instance lists; 0x4F on 0x6A instances, also below a 0x68 instance, answered with their
+     * contents; 0x4C on 0x68/0x6D). Tag access (0x6B Symbol, 0x6C Template, 1756-PM020) and the controller/clock
+     * objects an HMI also reads (0xAC, 0x8E) are left out on purpose: reading tags is not programming.
+     */
+    static boolean isLogixProgramClass(int cls) {
+        return cls == 0x68 || cls == 0x69 || cls == 0x6A || cls == 0x6D || cls == 0x6E || cls == 0x70;
     }
 
     /** First class id in an EPATH (logical class segment 8/16 bit), or -1. */

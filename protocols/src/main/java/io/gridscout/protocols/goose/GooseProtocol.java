@@ -41,6 +41,7 @@ public final class GooseProtocol implements EtherTypeProtocol {
         final int appId;
         final byte[] ref;
         final Endpoint endpoint;
+        final Transport transport;
         final String proto;
         byte[] datSet;
         byte[] goId;
@@ -54,20 +55,24 @@ public final class GooseProtocol implements EtherTypeProtocol {
         int vlanMask; // small set of VLAN ids already reported (up to 4)
         int[] vlans = new int[4];
 
-        ControlBlock(long mac, int appId, byte[] ref, String proto) {
+        ControlBlock(long mac, int appId, byte[] ref, String proto, Endpoint endpoint, Transport transport) {
             this.mac = mac;
             this.appId = appId;
             this.ref = ref;
             this.proto = proto;
-            this.endpoint = new Endpoint(mac, null, 0);
+            this.endpoint = endpoint != null ? endpoint : new Endpoint(mac, null, 0);
+            this.transport = transport;
         }
     }
 
     public static final class Decoder implements EtherTypeDecoder {
-        private static final int TABLE = MAX_CONTROL_BLOCKS * 2;
         private static final int MAX_STRING = 255;
         private final FactSink sink;
-        private final ControlBlock[] table = new ControlBlock[TABLE];
+        private final int maxBlocks;
+        private final ControlBlock[] table;
+        // publisher of the APDU being decoded when it is not a bare MAC (routable GOOSE/SV over UDP)
+        private Endpoint curEndpoint;
+        private Transport curTransport = Transport.ETHERNET;
         private int size;
         private long evictions;
         private long malformed;
@@ -76,7 +81,15 @@ public final class GooseProtocol implements EtherTypeProtocol {
         private final Ber inner = new Ber();
         private final Ber third = new Ber();
 
-        Decoder(FactSink sink) { this.sink = sink; }
+        Decoder(FactSink sink) { this(sink, MAX_CONTROL_BLOCKS); }
+
+        /** A decoder remembering at most {@code maxBlocks} control blocks (rounded down to a power of two, at most 1024). */
+        public Decoder(FactSink sink, int maxBlocks) {
+            int n = Integer.highestOneBit(Math.max(1, Math.min(maxBlocks, MAX_CONTROL_BLOCKS)));
+            this.sink = sink;
+            this.maxBlocks = n;
+            this.table = new ControlBlock[n * 2];
+        }
 
         public long evictions() { return evictions; }
         public long malformedCount() { return malformed; }
@@ -102,16 +115,41 @@ public final class GooseProtocol implements EtherTypeProtocol {
                 int end = off + len;
                 if (declared >= 8 && declared <= len) end = off + declared; // length covers the APPID header too
                 boolean simulated = (reserved1 & 0x8000) != 0; // IEC 61850-8-1 Ed2: "Simulate" bit
-                if (!ber.readDefinite(buf, off + 8, end)) { bad(timeNanos, srcMac, proto, "bad pdu header"); return; }
-                if (etherType == ETHERTYPE_GOOSE && ber.first == 0x61) {
-                    goose(srcMac, appId, vlanId, simulated, buf, ber.valueOff, ber.valueOff + ber.valueLen, timeNanos);
-                } else if (etherType == ETHERTYPE_SV && ber.first == 0x60) {
-                    sv(srcMac, appId, vlanId, simulated, buf, ber.valueOff, ber.valueOff + ber.valueLen, timeNanos);
-                } else {
-                    bad(timeNanos, srcMac, proto, "unexpected pdu tag");
-                }
+                pdu(etherType == ETHERTYPE_SV, srcMac, appId, vlanId, simulated, buf, off + 8, end, timeNanos);
             } catch (RuntimeException e) {
                 bad(timeNanos, srcMac, "goose", "decoder error " + e.getClass().getSimpleName());
+            }
+        }
+
+        /**
+         * One GOOSE (goosePdu, tag 0x61) or SV (savPdu, 0x60) APDU carried by something other than an Ethernet frame
+         * (IEC 61850-90-5 session payload): the control blocks belong to {@code publisher} over {@code transport}.
+         */
+        public void onApdu(boolean sv, Endpoint publisher, Transport transport, int appId, boolean simulated,
+                           byte[] buf, int off, int len, long timeNanos) {
+            long mac = publisher.mac();
+            try {
+                if (buf == null || off < 0 || len < 0 || off + len > buf.length) return;
+                curEndpoint = publisher;
+                curTransport = transport;
+                pdu(sv, mac, appId, -1, simulated, buf, off, off + len, timeNanos);
+            } catch (RuntimeException e) {
+                bad(timeNanos, mac, sv ? "sv" : "goose", "decoder error " + e.getClass().getSimpleName());
+            } finally {
+                curEndpoint = null;
+                curTransport = Transport.ETHERNET;
+            }
+        }
+
+        private void pdu(boolean isSv, long mac, int appId, int vlanId, boolean simulated, byte[] buf, int pos, int end, long t) {
+            String proto = isSv ? "sv" : "goose";
+            if (!ber.readDefinite(buf, pos, end)) { bad(t, mac, proto, "bad pdu header"); return; }
+            if (!isSv && ber.first == 0x61) {
+                goose(mac, appId, vlanId, simulated, buf, ber.valueOff, ber.valueOff + ber.valueLen, t);
+            } else if (isSv && ber.first == 0x60) {
+                sv(mac, appId, vlanId, simulated, buf, ber.valueOff, ber.valueOff + ber.valueLen, t);
+            } else {
+                bad(t, mac, proto, "unexpected pdu tag");
             }
         }
 
@@ -198,7 +236,7 @@ public final class GooseProtocol implements EtherTypeProtocol {
         }
 
         private void learnedBlock(ControlBlock cb, String refName, long t) {
-            sink.accept(new Fact.Service(t, cb.endpoint, cb.proto, Transport.ETHERNET, "publisher"));
+            sink.accept(new Fact.Service(t, cb.endpoint, cb.proto, cb.transport, "publisher"));
             String ref = str(cb.ref);
             detail(cb, t, refName, ref);
             detail(cb, t, "appId", (long) cb.appId);
@@ -235,23 +273,23 @@ public final class GooseProtocol implements EtherTypeProtocol {
         }
 
         private void detail(ControlBlock cb, long t, String name, Object value) {
-            sink.accept(new Fact.ServiceDetail(t, cb.endpoint, cb.proto, Transport.ETHERNET, "publisher", name, value));
+            sink.accept(new Fact.ServiceDetail(t, cb.endpoint, cb.proto, cb.transport, "publisher", name, value));
         }
 
         private ControlBlock find(long mac, int appId, byte[] b, int off, int len, boolean create, String proto) {
             long h = mac * 0x9E3779B97F4A7C15L + appId;
             for (int i = 0; i < len; i++) h = (h ^ (b[off + i] & 0xFF)) * 0x100000001B3L;
             if (proto != null) h ^= proto.hashCode();
-            int mask = TABLE - 1;
+            int mask = table.length - 1;
             int i = (int) (h ^ (h >>> 29)) & mask;
-            for (int probes = 0; probes < TABLE; probes++, i = (i + 1) & mask) {
+            for (int probes = 0; probes < table.length; probes++, i = (i + 1) & mask) {
                 ControlBlock cb = table[i];
                 if (cb == null) break;
                 if (cb.mac == mac && cb.appId == appId && (proto == null || cb.proto.equals(proto))
                         && Arrays.equals(cb.ref, 0, cb.ref.length, b, off, off + len)) return cb;
             }
             if (!create) return null;
-            if (size >= MAX_CONTROL_BLOCKS) {
+            if (size >= maxBlocks) {
                 // Bounded: forget everything (rarely hit; re-learning re-emits idempotent facts)
                 evictions += size;
                 Arrays.fill(table, null);
@@ -259,7 +297,7 @@ public final class GooseProtocol implements EtherTypeProtocol {
                 i = (int) (h ^ (h >>> 29)) & mask;
             }
             while (table[i] != null) i = (i + 1) & mask;
-            ControlBlock cb = new ControlBlock(mac, appId, Arrays.copyOfRange(b, off, off + len), proto);
+            ControlBlock cb = new ControlBlock(mac, appId, Arrays.copyOfRange(b, off, off + len), proto, curEndpoint, curTransport);
             table[i] = cb;
             size++;
             return cb;
@@ -267,7 +305,9 @@ public final class GooseProtocol implements EtherTypeProtocol {
 
         private void bad(long t, long mac, String proto, String reason) {
             malformed++;
-            if (malformed <= 64 || (malformed & 1023) == 0) sink.accept(new Fact.Malformed(t, new Endpoint(mac, null, 0), proto, reason));
+            if (malformed <= 64 || (malformed & 1023) == 0) {
+                sink.accept(new Fact.Malformed(t, curEndpoint != null ? curEndpoint : new Endpoint(mac, null, 0), proto, reason));
+            }
         }
     }
 

@@ -14,14 +14,14 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** A CDPv2 frame built from Cisco's published TLV layout, checked against our decoder and tshark. */
-class CdpProtocolTest {
+public class CdpProtocolTest {
     static final String SRC = "00:1b:54:aa:bb:01";
 
     static L2Frames.Bytes tlv(L2Frames.Bytes b, int type, byte[] v) {
         return b.u16(type).u16(4 + v.length).raw(v);
     }
 
-    static byte[] cdp() {
+    public static byte[] cdp() {
         L2Frames.Bytes b = L2Frames.bytes().b(0xAA, 0xAA, 0x03, 0, 0, 0x0C).u16(0x2000);   // LLC SNAP, Cisco, CDP
         b.b(2, 180).u16(0);                                                            // version 2, ttl, checksum
         tlv(b, 0x0001, L2Frames.bytes().ascii("sw-pvp07-core").bytes());

@@ -66,6 +66,43 @@ class EnipDecoderTest {
         assertThat(upload).anyMatch(s -> s.operations.keySet().stream().anyMatch(k -> k.startsWith("3 GET_ATTRIBUTE_LIST")));
     }
 
+    /** SendRRData (0x6F) carrying one unconnected CIP request: null address item, unconnected data item. */
+    static byte[] sendRRData(byte[] cip) {
+        byte[] items = io.gridscout.protocols.testutil.L2Frames.bytes()
+                .b(0, 0, 0, 0).b(0, 0).b(2, 0).b(0, 0).b(0, 0).b(0xB2, 0).b(cip.length & 0xFF, cip.length >> 8).raw(cip).bytes();
+        return io.gridscout.protocols.testutil.L2Frames.bytes()
+                .b(0x6F, 0).b(items.length & 0xFF, items.length >> 8).b(0x01, 0x02, 0x03, 0x04).zeros(4).zeros(8).zeros(4)
+                .raw(items).bytes();
+    }
+
+    @Test
+    void logixProgramObjectServicesAreProgram() throws Exception {
+        // 0x4F to class 0x6A instance 0x1BFA (16-bit instance segment), as RSLogix's upload sends it
+        byte[] upload = sendRRData(io.gridscout.protocols.testutil.Frames.hex("4f 03 20 6a 25 00 fa 1b 00 00 00 00"));
+        // Read Template (0x4C) on class 0x6C, as tag-reading HMIs send it: not programming
+        byte[] template = sendRRData(io.gridscout.protocols.testutil.Frames.hex("4c 03 20 6c 25 00 34 12 00 00 00 00"));
+        RecordingSession s = RecordingSession.tcp("enip", 44818);
+        EnipDecoder d = new EnipDecoder(s);
+        d.onData(0, upload, 0, upload.length, 0);
+        d.onData(0, template, 0, template.length, 0);
+        assertThat(s.operations).containsEntry("79 LOGIX_PROGRAM_OBJECT program", 1L);
+        assertThat(s.operations.keySet()).noneMatch(k -> k.startsWith("76 ") && k.endsWith("program"));
+        assertThat(s.malformed).isEmpty();
+    }
+
+    @Test
+    void rsLogixUploadIsProgramming() throws Exception {
+        java.nio.file.Path pcap = Captures.pcap("enip-iti-EIP-SoftwareUpload.pcap");
+        List<RecordingSession> sessions = Captures.replay(pcap, "enip", new EnipSpec());
+        long program = 0;
+        for (RecordingSession s : sessions) program += s.operations.getOrDefault("79 LOGIX_PROGRAM_OBJECT program", 0L);
+        // oracle: tshark's count of 0x4F requests (all of them address class 0x6A in this capture)
+        List<String[]> rows = Captures.tshark(pcap, "cip.sc == 0x4f && ip.src == 192.168.10.105 && !tcp.analysis.retransmission",
+                "frame.number");
+        assertThat(rows).isNotEmpty();
+        assertThat(program).isEqualTo(rows.size());
+    }
+
     @Test
     void vendorTable() {
         assertThat(EnipDecoder.CIP_VENDORS.name(1)).isEqualTo("Rockwell Automation/Allen-Bradley");
