@@ -36,6 +36,9 @@ public final class CaptureAnalyzer {
         public long packets, bytes, fileBytes, malformed, flowsCreated, flowsEvicted, flowsExpired, tcpGaps, decoderErrors,
                 fragmentsDropped, nanos;
         public final java.util.Map<String, Long> malformedByProtocol = new java.util.TreeMap<>();
+        /** With --workers > 1: CPU time of the reading thread and of each worker, over all files. */
+        public long readerCpuNanos;
+        public long[] workerCpuNanos = new long[0];
     }
 
     private final java.util.Set<String> skipped;
@@ -114,6 +117,7 @@ public final class CaptureAnalyzer {
         FlowTable.Limits shardLimits = new FlowTable.Limits(Math.max(16, (limits.maxFlows() + workers - 1) / workers),
                 limits.idleTimeoutNanos(), limits.tcpBufferBytes(), limits.detectAttempts());
         List<Pipeline.PipelineStats> stats;
+        long cpu0 = ShardedPipeline.threadCpu();
         try (ShardedPipeline sharded = new ShardedPipeline(workers, sink -> newPipeline(sink, shardLimits), inventory)) {
             try (InputStream raw = Files.newInputStream(file);
                  CountingStream counted = new CountingStream(new BufferedInputStream(raw, 1 << 16), progress);
@@ -133,6 +137,10 @@ public final class CaptureAnalyzer {
             } finally {
                 stats = sharded.finish(lastTime);   // a single pipeline closes its flows at its last frame's time
             }
+            totals.readerCpuNanos += ShardedPipeline.threadCpu() - cpu0;
+            long[] w = sharded.workerCpuNanos();
+            if (totals.workerCpuNanos.length != w.length) totals.workerCpuNanos = new long[w.length];
+            for (int i = 0; i < w.length; i++) totals.workerCpuNanos[i] += w[i];
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException("interrupted while analysing " + name);

@@ -44,6 +44,7 @@ public final class ShardedPipeline implements AutoCloseable {
     private final FrameView view = new FrameView();
     private long index, inRound;
     private boolean finished;
+    private long[] workerCpuNanos = new long[0];
 
     /** {@code pipelines.apply(sink)} builds worker i's pipeline over the given sink (called n times). */
     public ShardedPipeline(int n, Function<FactSink, Pipeline> pipelines, FactSink target) {
@@ -111,12 +112,19 @@ public final class ShardedPipeline implements AutoCloseable {
         }
         mergeReady(true);
         List<Pipeline.PipelineStats> stats = new ArrayList<>();
+        workerCpuNanos = new long[n];
         for (Worker w : workers) {
             w.thread.join();
+            workerCpuNanos[w.id] = w.cpuNanos;
             if (w.failure != null) throw new IllegalStateException("analysis worker " + w.id + " failed", w.failure);
             stats.add(w.pipeline.stats());
         }
         return stats;
+    }
+
+    /** CPU time each worker thread used (after {@link #finish}); -1 where the JVM does not measure it. */
+    public long[] workerCpuNanos() {
+        return workerCpuNanos.clone();
     }
 
     @Override
@@ -223,6 +231,11 @@ public final class ShardedPipeline implements AutoCloseable {
         }
     }
 
+    static long threadCpu() {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        return mx.isCurrentThreadCpuTimeSupported() ? mx.getCurrentThreadCpuTime() : -1;
+    }
+
     private static final class Worker implements Runnable {
         final int id;
         final BlockingQueue<Batch> in = new ArrayBlockingQueue<>(BATCHES_PER_WORKER + 1);
@@ -233,6 +246,7 @@ public final class ShardedPipeline implements AutoCloseable {
         Chunk chunk = new Chunk();
         long key;
         volatile Throwable failure;
+        volatile long cpuNanos = -1;
 
         Worker(int id, Function<FactSink, Pipeline> pipelines) {
             this.id = id;
@@ -261,6 +275,7 @@ public final class ShardedPipeline implements AutoCloseable {
                     Chunk c = chunk;
                     c.last = b.last;
                     chunk = new Chunk();
+                    if (b.last) cpuNanos = threadCpu();
                     out.put(c);
                     if (b.last) return;
                     b.n = 0;
