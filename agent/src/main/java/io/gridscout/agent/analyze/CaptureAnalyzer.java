@@ -36,7 +36,7 @@ public final class CaptureAnalyzer {
         public long packets, bytes, fileBytes, malformed, flowsCreated, flowsEvicted, flowsExpired, tcpGaps, decoderErrors,
                 fragmentsDropped, nanos;
         public final java.util.Map<String, Long> malformedByProtocol = new java.util.TreeMap<>();
-        /** With --workers > 1: CPU time of the reading thread and of each worker, over all files. */
+        /** CPU time of the reading thread (with one worker: reading and decoding) and of each worker, over all files. */
         public long readerCpuNanos;
         public long[] workerCpuNanos = new long[0];
     }
@@ -84,6 +84,7 @@ public final class CaptureAnalyzer {
         CompletableFuture<String> sha = CompletableFuture.supplyAsync(() -> sha256(file));
         long started = System.nanoTime();
         if (workers > 1) return analyzeSharded(file, progress, sha, started);
+        long cpu0 = ShardedPipeline.threadCpu();
         Pipeline pipeline = newPipeline(inventory, limits);
         List<String> warnings = new ArrayList<>();
         long first = Long.MAX_VALUE, last = Long.MIN_VALUE, packets = 0;
@@ -105,6 +106,7 @@ public final class CaptureAnalyzer {
         } finally {
             pipeline.finish();
         }
+        totals.readerCpuNanos += ShardedPipeline.threadCpu() - cpu0;
         return summarize(file, List.of(pipeline.stats()), warnings, packets, first, last, sha, started);
     }
 
