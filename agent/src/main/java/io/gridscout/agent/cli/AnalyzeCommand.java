@@ -75,6 +75,10 @@ public class AnalyzeCommand implements Callable<Integer> {
     @Option(names = "--skip-protocol", paramLabel = "NAME", description = "do not decode this protocol (repeatable), e.g. to measure a decoder's cost")
     List<String> skipProtocols = new java.util.ArrayList<>();
 
+    @Option(names = "--workers", paramLabel = "N", defaultValue = "1",
+            description = "decode on N threads, flows sharded between them; same inventory as 1 (default ${DEFAULT-VALUE})")
+    int workers;
+
     @Option(names = "--rules", paramLabel = "FILE", description = "extra device classification rules (same format as the built-in rules.txt; same id replaces)")
     Path rules;
 
@@ -123,6 +127,7 @@ public class AnalyzeCommand implements Callable<Integer> {
         } catch (IOException e) {
             return fail(e.getMessage(), e);
         }
+        if (workers < 1 || workers > 64) return fail("--workers must be between 1 and 64", new IllegalArgumentException());
         if (requiresReport() && report == null) return fail("--report DIR is required", new IllegalArgumentException());
         io.gridscout.mapping.classify.Classifier classifier;
         try {
@@ -133,7 +138,7 @@ public class AnalyzeCommand implements Callable<Integer> {
         InventoryBuilder builder = new InventoryBuilder(InventoryBuilder.Limits.defaults(), classifier);
         FlowTable.Limits d = FlowTable.Limits.defaults();
         CaptureAnalyzer analyzer = new CaptureAnalyzer(builder, new FlowTable.Limits(Math.max(16, maxFlows), d.idleTimeoutNanos(),
-                d.tcpBufferBytes(), d.detectAttempts()), java.util.Set.copyOf(skipProtocols));
+                d.tcpBufferBytes(), d.detectAttempts()), java.util.Set.copyOf(skipProtocols), workers);
         boolean partial = false;
         for (Path file : captures) {
             // a directory opens and then fails on read, which would pass for a damaged capture
@@ -299,6 +304,12 @@ public class AnalyzeCommand implements Callable<Integer> {
         out.printf("malformed: %d%s%n", t.malformed, t.malformedByProtocol.isEmpty() ? "" : " " + t.malformedByProtocol);
         out.printf("flows: %d created, %d evicted, %d expired%ntcp gaps: %d%ndecoder errors: %d%nfragments dropped: %d%n",
                 t.flowsCreated, t.flowsEvicted, t.flowsExpired, t.tcpGaps, t.decoderErrors, t.fragmentsDropped);
+        if (t.workerCpuNanos.length == 0) out.printf("cpu s: reader+pipeline %.2f%n", t.readerCpuNanos / 1e9);
+        else {
+            StringBuilder sb = new StringBuilder();
+            for (long w : t.workerCpuNanos) sb.append(sb.length() == 0 ? "" : " ").append(String.format("%.2f", w / 1e9));
+            out.printf("cpu s: reader %.2f, workers %s%n", t.readerCpuNanos / 1e9, sb);
+        }
     }
 
 }

@@ -129,7 +129,15 @@ public final class Pipeline {
 
     /** End of input: closes every flow and flushes its counters. */
     public void finish() {
-        flows.closeAll(lastTime);
+        finish(lastTime);
+    }
+
+    /**
+     * End of input at {@code endTime}, the time of the last frame of the whole input: a pipeline that saw only a
+     * shard of the frames closes its flows at the same time as one that saw them all.
+     */
+    public void finish(long endTime) {
+        flows.closeAll(endTime);
         stats.fragmentsDropped = defrag.dropped();
     }
 

@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# Live capture loss-free rate: replays the synthetic substation mix at increasing rates onto a veth pair and reports
+# the highest rate at which `gridscout agent` decoded every frame with no kernel, interface or queue drop.
+#   sudo bench/live-rate.sh            RATES="100 200 400 700 1000 max" (Mbit/s; max = --topspeed) DURATION=10 (s per step)
+#                                      PACKETS=1000000 (mix size; replayed in a loop for DURATION s)
+# tcpreplay itself may not reach the target on a small or busy machine: the table gives the rate it achieved, and the
+# result is the highest achieved rate with no loss. A short warm-up replay (not counted) lets the JIT compile first.
+# The veth pair lives in a network namespace made here: the namespace end (where tcpreplay sends) and the host end
+# (where the agent captures) carry no address, ARP and IPv6 are off on both, and the mix's 10.0.0.0/8 addresses are
+# rewritten to 127.0.0.0/8 first, so nothing replayed can be routed anywhere. Everything is removed on exit.
+# Prints a markdown table (also bench/target/live-rate.md).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RATES="${RATES:-100 200 400 700 1000 max}"
+DURATION="${DURATION:-10}"
+PACKETS="${PACKETS:-1000000}"
+HEAP="${HEAP:--Xmx512m}"
+WORK="${WORK:-/tmp/gridscout-live-rate}"
+[[ $(id -u) == 0 ]] || { echo "live-rate.sh: run as root (namespaces, capture)" >&2; exit 2; }
+for t in ip tcpreplay tcprewrite curl; do command -v $t >/dev/null || { echo "live-rate.sh: $t missing" >&2; exit 2; }; done
+mkdir -p "$WORK" bench/target
+[[ -f bench/target/gridscout-bench.jar && "${BUILD:-1}" == 0 ]] || ./mvnw -q -o package -pl protocols,mapping,agent,bench -DskipTests
+JAR=$(realpath bench/target/gridscout-bench.jar)
+OUT=bench/target/live-rate.md
+
+mix="$WORK/mix-$PACKETS.pcap"
+if [[ ! -f "$mix" ]]; then
+  java -Xmx256m -jar "$JAR" generate "$WORK/gen.pcap" "$PACKETS" 10 10 1 >&2
+  tcprewrite --pnat=10.0.0.0/8:127.0.0.0/8 --fixcsum --infile="$WORK/gen.pcap" --outfile="$mix"
+  rm -f "$WORK/gen.pcap" "$WORK/gen.pcap.expected.json"
+fi
+
+tag=$(printf '%04x' $((RANDOM)))
+ns="gslr$tag"; host="gslr${tag}h"; peer="gslr${tag}n"
+run="$(mktemp -d "$WORK/run.XXXXXX")"
+agent_pid=""
+cleanup() {
+  [[ -n "$agent_pid" ]] && kill "$agent_pid" 2>/dev/null && wait "$agent_pid" 2>/dev/null || true
+  ip link del "$host" 2>/dev/null || true
+  ip netns del "$ns" 2>/dev/null || true
+  rm -rf "$run"
+}
+trap cleanup EXIT INT TERM
+
+ip netns add "$ns"
+ip link add "$host" type veth peer name "$peer"
+ip link set "$peer" netns "$ns"
+echo 1 > "/proc/sys/net/ipv6/conf/$host/disable_ipv6"
+ip link set "$host" arp off
+ip link set "$host" up
+ip netns exec "$ns" sh -c "echo 1 > /proc/sys/net/ipv6/conf/$peer/disable_ipv6"
+ip netns exec "$ns" ip link set "$peer" arp off
+ip netns exec "$ns" ip link set "$peer" up
+
+java $HEAP -cp "$JAR" io.gridscout.agent.cli.Main agent --interface "$host" --store "$run/store.db" \
+    --listen 127.0.0.1:0 --token-file "$run/token" > "$run/agent.log" 2>&1 &
+agent_pid=$!
+port=""
+for _ in $(seq 1 120); do
+  port=$(grep -oE 'API on https?://127\.0\.0\.1:[0-9]+' "$run/agent.log" | grep -oE '[0-9]+$' || true)
+  [[ -n "$port" ]] && break
+  kill -0 "$agent_pid" 2>/dev/null || { cat "$run/agent.log" >&2; exit 1; }
+  sleep 0.5
+done
+[[ -n "$port" ]] || { echo "agent did not start" >&2; cat "$run/agent.log" >&2; exit 1; }
+
+# metric NAME_WITH_LABELS -> integer value (0 when absent)
+metrics() { curl -sf -H "Authorization: Bearer $(cat "$run/token")" "http://127.0.0.1:$port/metrics" > "$run/metrics"; }
+metric() { awk -v k="$1" '$1 == k { printf "%.0f\n", $2; found=1 } END { if (!found) print 0 }' "$run/metrics"; }
+snapshot() {
+  metrics
+  echo "$(metric gridscout_packets_total) $(metric "gridscout_drops_total{cause=\"kernel\",interface=\"$host\"}") \
+$(metric "gridscout_drops_total{cause=\"interface\",interface=\"$host\"}") $(metric 'gridscout_drops_total{cause="queue"}')"
+}
+
+{
+echo "| target Mbit/s | achieved Mbit/s | frames sent | frames/s | decoded | kernel drops | interface drops | queue drops | loss-free | load avg (1 min) |"
+echo "|---|---|---|---|---|---|---|---|---|---|"
+} | tee "$OUT"
+# warm-up, not counted
+ip netns exec "$ns" tcpreplay -i "$peer" --mbps=50 --duration=5 "$mix" > /dev/null 2>&1 || true
+sleep 2
+best=0; bestAt=none
+for rate in $RATES; do
+  read -r p0 k0 i0 q0 < <(snapshot)
+  speed="--mbps=$rate"; [[ "$rate" == max ]] && speed="--topspeed"
+  ip netns exec "$ns" tcpreplay -i "$peer" $speed --preload-pcap --loop=0 --duration="$DURATION" "$mix" > "$run/replay.log" 2>&1 || true
+  sent=$(grep -oE 'Actual: [0-9]+ packets' "$run/replay.log" | grep -oE '[0-9]+' | head -1)
+  secs=$(grep -oE 'sent in [0-9.]+ seconds' "$run/replay.log" | grep -oE '[0-9.]+' | head -1)
+  mbps=$(grep -oE '[0-9.]+ Mbps' "$run/replay.log" | head -1 | cut -d' ' -f1)
+  # let the agent drain its queue: wait until the packet counter stops moving
+  prev=-1
+  for _ in $(seq 1 60); do
+    read -r p1 k1 i1 q1 < <(snapshot)
+    [[ "$p1" == "$prev" ]] && break
+    prev=$p1
+    sleep 1
+  done
+  dec=$((p1 - p0)); kd=$((k1 - k0)); id=$((i1 - i0)); qd=$((q1 - q0))
+  ok=no
+  if [[ -n "$sent" && "$dec" -ge "$sent" && $kd == 0 && $id == 0 && $qd == 0 ]]; then
+    ok=yes
+    if [[ -n "$mbps" ]] && (( $(echo "$mbps > $best" | bc) )); then best=$mbps; bestAt=$rate; fi
+  fi
+  printf '| %s | %s | %s | %.0f | %s | %s | %s | %s | %s | %s |\n' "$rate" "${mbps:-?}" "${sent:-?}" \
+      "$(echo "${sent:-0} / ${secs:-1}" | bc -l)" "$dec" "$kd" "$id" "$qd" "$ok" "$(cut -d' ' -f1 /proc/loadavg)" | tee -a "$OUT"
+done
+echo | tee -a "$OUT"
+echo "highest loss-free rate: $best Mbit/s achieved (target $bestAt) (mix of $PACKETS packets, $DURATION s per step, $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg))" | tee -a "$OUT"
