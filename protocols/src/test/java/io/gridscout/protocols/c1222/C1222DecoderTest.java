@@ -129,7 +129,7 @@ class C1222DecoderTest {
         assertThat(rows.get(2)[0]).isEqualTo("0x50");
         assertThat(rows.get(2)[4]).isEqualTo("operator  ");
         assertThat(rows.get(6)[0]).isEqualTo("0x30");
-        assertThat(rows.get(6)[3]).isEqualTo("1");
+        assertThat(rows.get(6)[3]).isEqualTo("0x0001");
         assertThat(rows.get(11)[1]).isEqualTo("0x05");
     }
 
