@@ -3,6 +3,11 @@ package io.gridscout.protocols;
 import io.gridscout.protocols.flow.EtherTypeProtocol;
 import io.gridscout.protocols.flow.ProtocolSpec;
 import io.gridscout.protocols.bacnet.BacnetSpec;
+import io.gridscout.protocols.c1222.C1222Spec;
+import io.gridscout.protocols.dlms.DlmsSpec;
+import io.gridscout.protocols.names.NameServiceSpec;
+import io.gridscout.protocols.ptp.PtpProtocol;
+import io.gridscout.protocols.ptp.PtpSpec;
 import io.gridscout.protocols.cdp.CdpProtocol;
 import io.gridscout.protocols.cotp.IsoOnTcpSpec;
 import io.gridscout.protocols.dhcp.DhcpSpec;
@@ -37,11 +42,17 @@ public final class Protocols {
                 new BacnetSpec(),
                 new SynphasorSpec(),
                 new DhcpSpec(),
-                new NtpSpec());
+                new NtpSpec(),
+                new DlmsSpec(),
+                new C1222Spec(),
+                new PtpSpec(),
+                NameServiceSpec.dns(),
+                NameServiceSpec.mdns(),
+                NameServiceSpec.netbios());
     }
 
     /** Protocols straight over Ethernet. */
     public static List<EtherTypeProtocol> etherTypeProtocols() {
-        return List.of(new GooseProtocol(), new LldpProtocol(), new CdpProtocol());
+        return List.of(new GooseProtocol(), new LldpProtocol(), new CdpProtocol(), new PtpProtocol());
     }
 }
