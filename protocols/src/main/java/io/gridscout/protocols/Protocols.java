@@ -3,6 +3,11 @@ package io.gridscout.protocols;
 import io.gridscout.protocols.flow.EtherTypeProtocol;
 import io.gridscout.protocols.flow.ProtocolSpec;
 import io.gridscout.protocols.bacnet.BacnetSpec;
+import io.gridscout.protocols.c1222.C1222Spec;
+import io.gridscout.protocols.dlms.DlmsSpec;
+import io.gridscout.protocols.names.NameServiceSpec;
+import io.gridscout.protocols.ptp.PtpProtocol;
+import io.gridscout.protocols.ptp.PtpSpec;
 import io.gridscout.protocols.cotp.IsoOnTcpSpec;
 import io.gridscout.protocols.dhcp.DhcpSpec;
 import io.gridscout.protocols.lldp.LldpProtocol;
@@ -39,11 +44,18 @@ public final class Protocols {
                 new RGooseSpec(),
                 new SynphasorSpec(),
                 new DhcpSpec(),
-                new NtpSpec());
+                new NtpSpec(),
+                new DlmsSpec(),
+                new C1222Spec(),
+                new PtpSpec(),
+                NameServiceSpec.dns(),
+                NameServiceSpec.mdns(),
+                NameServiceSpec.netbios());
     }
 
     /** Protocols straight over Ethernet. */
     public static List<EtherTypeProtocol> etherTypeProtocols() {
-        return List.of(new GooseProtocol(), new LldpProtocol(), new LlcProtocol()); // LLC: CDP and BACnet over Ethernet
+        // LLC (etherType 0): CDP and BACnet over Ethernet
+        return List.of(new GooseProtocol(), new LldpProtocol(), new LlcProtocol(), new PtpProtocol());
     }
 }

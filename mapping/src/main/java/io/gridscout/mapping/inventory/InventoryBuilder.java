@@ -601,7 +601,7 @@ public final class InventoryBuilder implements FactSink {
             String vendor = best("vendor");
             if (vendor == null) vendor = best("macVendor");
             return new Inventory.Asset(id, List.copyOf(macs), List.copyOf(ips), vendor,
-                    best("model", "productName", "productCode", "orderNumber"), best("firmware"), best("serial"), best("name"),
+                    best("model", "productName", "productCode", "orderNumber"), best("firmware"), best("serial"), best("name", "dnsName", "netbiosName"),
                     cls.deviceClass(), cls.confidence(), cls.rules(), Collections.unmodifiableList(svc), List.copyOf(attrs), first, last);
         }
     }

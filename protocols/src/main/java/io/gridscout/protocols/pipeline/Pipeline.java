@@ -1,5 +1,7 @@
 package io.gridscout.protocols.pipeline;
 
+import io.gridscout.protocols.fact.Confidence;
+import io.gridscout.protocols.fact.Endpoint;
 import io.gridscout.protocols.fact.Fact;
 import io.gridscout.protocols.fact.FactSink;
 import io.gridscout.protocols.fact.IpAddr;
@@ -33,6 +35,9 @@ public final class Pipeline {
     private final EtherTypeProtocol.EtherTypeDecoder[] l2Decoders;
     private final EtherTypeProtocol[] l2Protocols;
     private final Map<Long, Integer> arpBindings = new HashMap<>();   // MAC -> last IPv4 it claimed
+    private static final long ARP_CONFLICT_WINDOW = 60_000_000_000L;
+    private final Map<Integer, long[]> arpOwners = new HashMap<>();   // IPv4 -> {last MAC claiming it, time}
+    private final LongSet arpReported = new LongSet(MAX_ARP_BINDINGS); // conflicts and gratuitous senders reported
     private final LongSet l2Senders = new LongSet(MAX_L2_SENDERS);
     private final LongSet otherIpSenders = new LongSet(MAX_L2_SENDERS);
     private final PipelineStats stats;
@@ -90,6 +95,7 @@ public final class Pipeline {
         long mac = view.arpSenderMac;
         int ip = view.arpSenderIp;
         if (ip == 0 || Mac.isGroup(mac)) return;          // ARP probes claim no address yet
+        arpClaim(mac, ip, t);
         Integer prev = arpBindings.get(mac);
         if (prev != null && prev == ip) return;
         if (prev == null && arpBindings.size() >= MAX_ARP_BINDINGS) {
@@ -98,6 +104,34 @@ public final class Pipeline {
         }
         arpBindings.put(mac, ip);
         sink.accept(new Fact.HostSeen(t, mac, IpAddr.v4(ip), "arp"));
+    }
+
+    /**
+     * Gratuitous ARP (sender IP = target IP: an announcement, failover or address change) and conflicts: a second
+     * MAC claiming an IPv4 within {@link #ARP_CONFLICT_WINDOW} of the first. Each reported once (bounded sets).
+     */
+    private void arpClaim(long mac, int ip, long t) {
+        if (view.arpTargetIp == ip && arpReported.add(mac ^ 0x5A5A_0000_0000_0000L)) {
+            sink.accept(new Fact.Identity(t, new Endpoint(mac, IpAddr.v4(ip), 0), "gratuitousArp", "true", "arp", Confidence.STATED));
+        }
+        long[] owner = arpOwners.get(ip);
+        if (owner == null) {
+            if (arpOwners.size() >= MAX_ARP_BINDINGS) {
+                stats.arpBindingsDropped++;
+                return;
+            }
+            arpOwners.put(ip, new long[] {mac, t});
+            return;
+        }
+        if (owner[0] != mac && t - owner[1] <= ARP_CONFLICT_WINDOW) {
+            long lo = Math.min(owner[0], mac), hi = Math.max(owner[0], mac);
+            if (arpReported.add((lo * 31 + hi) * 1_000_003L + ip)) {
+                sink.accept(new Fact.Identity(t, new Endpoint(Mac.NONE, IpAddr.v4(ip), 0), "arpConflict",
+                        Mac.format(lo) + "," + Mac.format(hi), "arp", Confidence.STATED));
+            }
+        }
+        owner[0] = mac;
+        owner[1] = t;
     }
 
     private void l2(long t) {
