@@ -106,7 +106,7 @@ final class Processes {
         }
     }
 
-    private static final Pattern API = Pattern.compile("API on https?://([^ ;]+):(\\d+);");
+    private static final Pattern API = Pattern.compile("API on https?://([^ ;]+):(\\d+)[ ;]");
 
     /** The agent as its own JVM, exactly as an operator starts it; returns once the API port is announced. */
     static final class Agent implements AutoCloseable {

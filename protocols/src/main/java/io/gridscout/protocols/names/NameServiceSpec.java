@@ -15,6 +15,7 @@ public final class NameServiceSpec implements ProtocolSpec {
     public static final int MAX_NAMES = 65_536;
     private final String name;
     private final int port;
+    private static final int MAX_PER_SESSION = 256;
     private final LongSet seen = new LongSet(MAX_NAMES);
 
     private NameServiceSpec(String name, int port) {
@@ -65,6 +66,9 @@ public final class NameServiceSpec implements ProtocolSpec {
 
     @Override
     public ProtocolDecoder newDecoder(Session session) {
-        return port == 137 ? new NetbiosDecoder(session, seen) : new DnsDecoder(session, port == 5353, seen);
+        // names are remembered per session, not per pipeline: the facts then do not depend on how flows are
+        // spread over pipelines (analyze --workers), and a long-lived resolver still reports each name once
+        LongSet perSession = new LongSet(MAX_PER_SESSION);
+        return port == 137 ? new NetbiosDecoder(session, perSession) : new DnsDecoder(session, port == 5353, perSession);
     }
 }
