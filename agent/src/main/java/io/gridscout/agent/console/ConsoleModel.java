@@ -64,7 +64,8 @@ public final class ConsoleModel {
 
     /**
      * The live agent's console: subscribes to the engine's events (call before the pipeline thread starts) and
-     * starts from the newest stored events.
+     * starts from the newest stored events. Zones, findings and the register reconciliation use the engine's site
+     * context and declared register (the agent's site: and register: settings).
      */
     public static ConsoleModel live(AgentEngine engine, Supplier<Map<String, Long>> extraHealth, String version) throws SQLException {
         ConsoleModel m = new ConsoleModel(engine::inventory, () -> {
@@ -82,7 +83,7 @@ public final class ConsoleModel {
             h.put("events dropped", engine.eventsDropped());
             if (extraHealth != null) h.putAll(extraHealth.get());
             return h;
-        }, SiteContext.empty(), null, ControlCatalog.ISO27019_2024, version, true);
+        }, engine.site(), engine.register(), ControlCatalog.ISO27019_2024, version, true);
         InventoryStore store = engine.store();
         if (store != null) {
             // oldest first: page through and keep the newest MAX_EVENTS

@@ -127,6 +127,11 @@ public final class AgentEngine {
         return site;
     }
 
+    /** The declared asset register the findings reconcile against (null when none was given). */
+    public List<RegisterEntry> register() {
+        return register;
+    }
+
     public LiveStats stats() {
         return stats;
     }

@@ -1,6 +1,7 @@
 package io.gridscout.agent.evidence;
 
 import com.openhtmltopdf.pdfboxout.PdfRendererBuilder;
+import com.openhtmltopdf.svgsupport.BatikSVGDrawer;
 import com.openhtmltopdf.util.XRLog;
 import io.gridscout.agent.output.InventoryCsv;
 import io.gridscout.mapping.register.Reconciliation;
@@ -74,7 +75,7 @@ public final class EvidencePack {
         return s == null ? "" : s;
     }
 
-    /** The same page as PDF. Inline SVG needs openhtmltopdf's SVG module (Batik), which is not bundled: the PDF omits the picture. */
+    /** The same page as PDF; the inline SVG topology is drawn as vectors by openhtmltopdf's Batik-based SVG drawer. */
     static void pdf(String html, Path file) throws IOException {
         XRLog.setLoggingEnabled(false);
         // PDFBox warns about font substitutions through commons-logging -> slf4j-simple; they are not the user's concern
@@ -82,6 +83,7 @@ public final class EvidencePack {
         try (OutputStream o = new BufferedOutputStream(Files.newOutputStream(file))) {
             PdfRendererBuilder b = new PdfRendererBuilder();
             b.useFastMode();
+            b.useSVGDrawer(new BatikSVGDrawer());
             b.withHtmlContent(html, null);
             b.toStream(o);
             b.run();

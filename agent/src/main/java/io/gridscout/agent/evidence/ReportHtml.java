@@ -194,7 +194,7 @@ public final class ReportHtml {
         h.append("<h2 id=\"topology\">Topology</h2>\n<p>Zones from site.yaml (or /24 subnets where none are declared), observed devices and flows; solid lines are industrial protocols. ")
                 .append(drawn).append(" of ").append(r.inventory().communications().size()).append(" flows drawn.</p>\n");
         h.append("<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"topology-svg\" width=\"").append(w).append("\" height=\"").append(hgt)
-                .append("\" viewBox=\"0 0 ").append(w).append(' ').append(hgt).append("\">").append(body).append(lines).append("</svg>\n");
+                .append("\" viewBox=\"0 0 ").append(w).append(' ').append(hgt).append("\"><style>").append(SVG_CSS).append("</style>").append(body).append(lines).append("</svg>\n");
     }
 
     private static void methodology(StringBuilder h, EvidenceReport r) {
@@ -280,9 +280,11 @@ public final class ReportHtml {
             .nonconformity{color:#a00;font-weight:bold}.observation{color:#a60}.evidence-of-conformity{color:#070}
             .not-assessable,.not-evaluated,.no-finding{color:#777}.unverified{color:#777;font-size:10px}
             .mismatch,.unregistered{color:#a00}.not-observed,.out-of-coverage{color:#a60}.matched{color:#070}
-            rect.zone{fill:#f4f6fa;stroke:#889}rect.zone.external{fill:#fbeaea}rect.zone.corporate-it,rect.zone.dmz{fill:#fdf8e6}
-            circle.dev{fill:#58a;stroke:#235}circle.plc,circle.rtu,circle.ied{fill:#c63}
-            .zlabel{font-size:12px;font-weight:bold}.alabel{font-size:10px}
-            line.flow{stroke-width:1;stroke:#58a;opacity:.6}line.flow.other{stroke:#999;stroke-dasharray:3,3}
             """;
+
+    /** Inside the SVG itself: the PDF's SVG drawer (Batik) styles the picture alone and sees none of the page's CSS. */
+    private static final String SVG_CSS = "rect.zone{fill:#f4f6fa;stroke:#889}rect.zone.external{fill:#fbeaea}rect.zone.corporate-it,rect.zone.dmz{fill:#fdf8e6}"
+            + "circle.dev{fill:#58a;stroke:#235}circle.plc,circle.rtu,circle.ied{fill:#c63}"
+            + "text{font-family:sans-serif;fill:#222}.zlabel{font-size:12px;font-weight:bold}.alabel{font-size:10px}"
+            + "line.flow{stroke-width:1;stroke:#58a;opacity:.6}line.flow.other{stroke:#999;stroke-dasharray:3,3}";
 }

@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gridscout.agent.TestFiles;
 import io.gridscout.agent.api.ApiToken;
 import io.gridscout.agent.cli.Main;
+import io.gridscout.agent.daemon.AgentEngine;
+import io.gridscout.agent.evidence.RegisterReader;
+import io.gridscout.agent.evidence.SiteYaml;
 import io.gridscout.mapping.inventory.Inventory;
 import io.gridscout.mapping.site.SiteContext;
 import org.junit.jupiter.api.Test;
@@ -120,6 +123,35 @@ class ConsoleRoutesTest {
         assertThat(r.handle(new ConsoleRoutes.Request("GET", "/", null, "Bearer " + token, false, null)).status()).isEqualTo(200);
         assertThat(r.handle(new ConsoleRoutes.Request("POST", "/logout", null, null, false, null)).headers().get("Set-Cookie")).contains("Max-Age=0");
         assertThat(r.handle(new ConsoleRoutes.Request("DELETE", "/", null, "Bearer " + token, false, null)).status()).isEqualTo(405);
+    }
+
+    @Test
+    void liveConsoleUsesTheAgentsSiteAndRegister() throws Exception {
+        String capture = TestFiles.pcap("bacnet-cisagov-bacnet_example.pcap").toString();
+        Path csv = tmp.resolve("register.csv");
+        assertThat(Main.run("analyze", "--quiet", "--csv", csv.toString(), capture)).isZero();
+        List<String> lines = new ArrayList<>(Files.readAllLines(csv, StandardCharsets.UTF_8));
+        lines.remove(lines.size() - 1);                                           // one observed device left out: unregistered
+        lines.add("172.20.32.240,172.20.32.240,,ACME,X,1.0,,ghost,plc,,,,");     // one declared device never seen: not-observed
+        Files.write(csv, lines, StandardCharsets.UTF_8);
+        SiteContext site = SiteYaml.read(Files.writeString(tmp.resolve("site.yaml"), """
+                site: Campus
+                zones:
+                  - {name: bms, kind: plant, cidrs: [172.20.32.0/24]}
+                """));
+        // as AgentCommand builds them: the engine gets the site and register, the live console takes them from it
+        AgentEngine engine = new AgentEngine(AgentEngine.Settings.defaults(), null, site, RegisterReader.read(csv));
+        ConsoleModel model = ConsoleModel.live(engine, null, "test");
+        engine.ingestFile(Path.of(capture));
+        engine.tick(AgentEngine.wallNanos());
+        assertThat(model.site().name()).isEqualTo("Campus");
+        assertThat(model.group(model.inventory().assets().get(0))).isEqualTo("zone bms");
+        ConsoleRoutes r = new ConsoleRoutes(model, ApiToken.loadOrCreate(tmp.resolve("tok")), false, 500);
+        String reg = new String(get(r, tmp, "/console/register", false).body(), StandardCharsets.UTF_8);
+        assertThat(reg).doesNotContain("id=\"no-register\"").contains("id=\"reconciliation\"")
+                .contains("class=\"rec-matched\"").contains("class=\"rec-unregistered\"").contains("<tr class=\"rec-not-observed\"><td>not-observed</td><td>172.20.32.240</td>");
+        // the unregistered device is a finding of the live agent too
+        assertThat(new String(get(r, tmp, "/console/findings", false).body(), StandardCharsets.UTF_8)).contains("ER-01");
     }
 
     static int freePort() throws Exception {

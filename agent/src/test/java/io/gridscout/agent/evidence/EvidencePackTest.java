@@ -6,9 +6,14 @@ import io.gridscout.agent.TestFiles;
 import io.gridscout.agent.cli.Main;
 import io.gridscout.mapping.register.RegisterEntry;
 import io.gridscout.mapping.site.SiteContext;
+import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.rendering.PDFRenderer;
+import org.apache.pdfbox.text.PDFTextStripper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -145,6 +150,36 @@ class EvidencePackTest {
         assertThat(p.path("window").path("start").asText()).startsWith("2021-09-15");
         assertThat(Files.size(tmp.resolve("a/report.pdf"))).isGreaterThan(1000);
         assertThat(new String(Files.readAllBytes(tmp.resolve("a/report.pdf")), 0, 5, StandardCharsets.ISO_8859_1)).isEqualTo("%PDF-");
+        assertThat(topologyDotPixels(tmp.resolve("a/report.pdf"))).as("device dots of the SVG topology drawn in the PDF").isGreaterThan(20);
+    }
+
+    /**
+     * Renders the page with the Topology heading (and the next, where a tall picture continues) and counts pixels in the
+     * fill colour of device dots (#58a), a colour nothing else on the page uses. Without an SVG drawer the PDF has none.
+     */
+    static int topologyDotPixels(Path pdf) throws Exception {
+        try (PDDocument d = Loader.loadPDF(pdf.toFile())) {
+            int first = -1;
+            for (int p = 1; p <= d.getNumberOfPages() && first < 0; p++) {
+                PDFTextStripper s = new PDFTextStripper();
+                s.setStartPage(p);
+                s.setEndPage(p);
+                if (s.getText(d).lines().anyMatch(l -> l.strip().equals("Topology"))) first = p - 1;
+            }
+            assertThat(first).as("Topology heading in the PDF").isNotNegative();
+            int n = 0;
+            PDFRenderer r = new PDFRenderer(d);
+            for (int p = first; p < Math.min(first + 2, d.getNumberOfPages()); p++) {
+                BufferedImage img = r.renderImageWithDPI(p, 96);
+                for (int y = 0; y < img.getHeight(); y++) {
+                    for (int x = 0; x < img.getWidth(); x++) {
+                        int rgb = img.getRGB(x, y);
+                        if (Math.abs((rgb >> 16 & 0xff) - 0x55) < 12 && Math.abs((rgb >> 8 & 0xff) - 0x88) < 12 && Math.abs((rgb & 0xff) - 0xaa) < 12) n++;
+                    }
+                }
+            }
+            return n;
+        }
     }
 
     @Test
