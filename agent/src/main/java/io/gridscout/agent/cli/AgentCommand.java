@@ -270,7 +270,7 @@ public final class AgentCommand implements java.util.concurrent.Callable<Integer
     }
 
     /** The Kafka link: bootstrap + properties file, topic names from the YAML over the file's, outbox in the store file. */
-    static io.gridscout.agent.fleet.LiveFleet fleet(AgentConfig.Kafka k, SiteContext siteContext, Path storePath) throws IOException {
+    public static io.gridscout.agent.fleet.LiveFleet fleet(AgentConfig.Kafka k, SiteContext siteContext, Path storePath) throws IOException {
         String name = k.siteName != null ? k.siteName : siteContext.name();
         io.gridscout.agent.fleet.FleetRecords.checkSite(name);
         io.gridscout.agent.fleet.FleetConfig fc = io.gridscout.agent.fleet.FleetConfig.of(k.bootstrapServers, k.propertiesFile == null ? null : Path.of(k.propertiesFile))
