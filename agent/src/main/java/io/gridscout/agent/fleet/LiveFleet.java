@@ -57,10 +57,8 @@ public final class LiveFleet implements AutoCloseable {
             held.clear();
         } catch (RuntimeException e) {
             appendFailures++;
-            if (all != held) {
-                int room = MAX_HELD_EVENTS - held.size();
-                if (events.size() <= room) held.addAll(events); else eventsDropped += events.size();
-            }
+            // held already has the earlier ones; keep this checkpoint's too, in order
+            if (held.size() + events.size() <= MAX_HELD_EVENTS) held.addAll(events); else eventsDropped += events.size();
             throw e;
         }
         synchronized (wake) {
