@@ -72,6 +72,12 @@ public final class AgentCommand implements java.util.concurrent.Callable<Integer
     @Option(names = "--checkpoint-seconds", paramLabel = "N", description = "checkpoint interval")
     Integer checkpointSeconds;
 
+    @Option(names = "--kafka-bootstrap", paramLabel = "HOST:PORT[,...]", description = "publish assets, events and findings to Kafka after each checkpoint (see docs/fleet.md)")
+    String kafkaBootstrap;
+
+    @Option(names = "--site-name", paramLabel = "NAME", description = "the substation this agent inventories, for Kafka keys (default: kafka.site-name, else the name in --site YAML)")
+    String siteName;
+
     @Override
     public Integer call() {
         AgentConfig c;
@@ -90,6 +96,11 @@ public final class AgentCommand implements java.util.concurrent.Callable<Integer
         if (checkpointSeconds != null) c.checkpointSeconds = checkpointSeconds;
         if (site != null) c.site = site;
         if (register != null) c.register = register;
+        if (kafkaBootstrap != null) {
+            if (c.kafka == null) c.kafka = new AgentConfig.Kafka();
+            c.kafka.bootstrapServers = kafkaBootstrap;
+        }
+        if (siteName != null && c.kafka != null) c.kafka.siteName = siteName;
         String problem = c.problem();
         if (problem != null) return fail(problem);
         SiteContext siteContext;
@@ -135,11 +146,31 @@ public final class AgentCommand implements java.util.concurrent.Callable<Integer
         } catch (IOException | SQLException e) {
             return fail(e.getMessage());
         }
+        io.gridscout.agent.fleet.LiveFleet fleet = null;
+        if (c.kafka != null) {
+            try {
+                fleet = fleet(c.kafka, siteContext, storePath);
+            } catch (IOException | RuntimeException e) {
+                closeQuietly(db);
+                return fail("kafka: " + e.getMessage());
+            }
+            io.gridscout.agent.fleet.LiveFleet f = fleet;
+            engine.onCheckpoint((inv, events, found) -> {
+                try {
+                    f.checkpointed(inv, events, found.findings());
+                } catch (IllegalStateException e) {
+                    System.err.println("gridscout: warning: checkpoint not queued for Kafka (retried next checkpoint): " + e.getMessage());
+                }
+            });
+            fleet.start();
+        }
+        io.gridscout.agent.fleet.LiveFleet liveFleet = fleet;
         List<EventSink> sinks = new ArrayList<>();
         try {
             if (c.eventsFile != null) sinks.add(new JsonLinesFile(Path.of(c.eventsFile)));
             if (c.syslog != null) sinks.add(new Syslog(c.syslog, c.syslogFacility));
         } catch (IOException e) {
+            if (liveFleet != null) liveFleet.close(java.time.Duration.ZERO);
             closeQuietly(db);
             return fail("cannot open events file " + c.eventsFile + ": " + e.getMessage());
         }
@@ -150,6 +181,7 @@ public final class AgentCommand implements java.util.concurrent.Callable<Integer
             for (String iface : c.interfaces) captures.add(LiveCapture.start(iface, opts, queue));
         } catch (CaptureUnavailableException e) {
             captures.forEach(LiveCapture::close);
+            if (liveFleet != null) liveFleet.close(java.time.Duration.ZERO);
             closeQuietly(db);
             return fail(e.getMessage());
         }
@@ -178,6 +210,7 @@ public final class AgentCommand implements java.util.concurrent.Callable<Integer
             api = new ApiServer(hp.host(), hp.port(), routes, tls, new ConsoleRoutes(consoleModel, token, tls != null));
         } catch (Exception e) {
             captures.forEach(LiveCapture::close);
+            if (liveFleet != null) liveFleet.close(java.time.Duration.ZERO);
             closeQuietly(db);
             return fail("cannot listen on " + c.listen + ": " + e.getMessage());
         }
@@ -218,6 +251,7 @@ public final class AgentCommand implements java.util.concurrent.Callable<Integer
                 System.err.println("gridscout: error: final checkpoint failed: " + e.getMessage());
             }
             sinks.forEach(EventSink::close);
+            if (liveFleet != null) liveFleet.close(java.time.Duration.ofSeconds(5));   // what is left stays in the outbox
             api.close();
             closeQuietly(db);
             System.err.println("gridscout agent: stopped");
@@ -233,6 +267,16 @@ public final class AgentCommand implements java.util.concurrent.Callable<Integer
                 // only the shutdown hook ends the agent
             }
         }
+    }
+
+    /** The Kafka link: bootstrap + properties file, topic names from the YAML over the file's, outbox in the store file. */
+    public static io.gridscout.agent.fleet.LiveFleet fleet(AgentConfig.Kafka k, SiteContext siteContext, Path storePath) throws IOException {
+        String name = k.siteName != null ? k.siteName : siteContext.name();
+        io.gridscout.agent.fleet.FleetRecords.checkSite(name);
+        io.gridscout.agent.fleet.FleetConfig fc = io.gridscout.agent.fleet.FleetConfig.of(k.bootstrapServers, k.propertiesFile == null ? null : Path.of(k.propertiesFile))
+                .withTopics(k.assetsTopic, k.eventsTopic, k.findingsTopic);
+        String std = io.gridscout.mapping.controls.ControlCatalog.normaliseStandard(k.standard);
+        return new io.gridscout.agent.fleet.LiveFleet(fc, storePath, name, std);
     }
 
     /** Stored events go on to the configured sinks; a failing sink is reported, never fatal. */

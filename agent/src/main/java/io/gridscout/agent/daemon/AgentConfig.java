@@ -40,6 +40,24 @@ public final class AgentConfig {
     public String site;
     /** Declared asset register (CSV or JSON) to reconcile against; null: the site's register, if any. */
     public String register;
+    /** Publishing to the fleet's Kafka topics (null: not). */
+    public Kafka kafka;
+
+    /** The {@code kafka:} block; see docs/fleet.md. */
+    public static final class Kafka {
+        /** HOST:PORT[,...]; required to publish. */
+        public String bootstrapServers;
+        /** Kafka client properties (TLS, SASL) and gridscout.topic.* names, as for {@code analyze --kafka-config}. */
+        public String propertiesFile;
+        /** The substation this agent inventories; default: the site context's name. */
+        public String siteName;
+        /** Topic names; override the properties file (defaults gridscout.assets, gridscout.events, gridscout.findings). */
+        public String assetsTopic;
+        public String eventsTopic;
+        public String findingsTopic;
+        /** Standard the findings' controls are given for (27019:2024 or 27019:2017). */
+        public String standard;
+    }
 
     public static AgentConfig load(Path file) throws IOException {
         ObjectMapper m = new ObjectMapper(new YAMLFactory())
@@ -60,6 +78,7 @@ public final class AgentConfig {
         if (maxFlows < 16) return "max-flows must be >= 16";
         if (store == null || store.isBlank()) return "store is required";
         if ((tlsCert == null) != (tlsKey == null)) return "tls-cert and tls-key go together";
+        if (kafka != null && (kafka.bootstrapServers == null || kafka.bootstrapServers.isBlank())) return "kafka: bootstrap-servers is required (or --kafka-bootstrap)";
         if (syslog != null) {
             try {
                 new io.gridscout.agent.events.Syslog(syslog, syslogFacility).close();

@@ -75,6 +75,12 @@ public final class AgentEngine {
     private volatile long eventsDropped;
     private long countedPackets, countedEvicted, countedGaps, countedMalformed, ticks;
     private final List<Long> checkpointDurations = new ArrayList<>();
+    private volatile CheckpointListener checkpointListener;
+
+    /** Told, on the checkpoint thread, what each successful checkpoint wrote (e.g. the Kafka outbox). */
+    public interface CheckpointListener {
+        void checkpointed(Inventory inv, List<ChangeEvent> events, EvidenceEngine.Result findings);
+    }
 
     /** Opens the engine on {@code store} (null: memory only) and continues from what the store holds. */
     public AgentEngine(Settings settings, InventoryStore store) throws SQLException {
@@ -106,6 +112,11 @@ public final class AgentEngine {
 
     public InventoryStore store() {
         return store;
+    }
+
+    /** One listener; a failing one is reported by the checkpoint, the store checkpoint itself stands. */
+    public void onCheckpoint(CheckpointListener l) {
+        checkpointListener = l;
     }
 
     /** Called on the pipeline thread with each tick's events (e.g. watch prints new assets). */
@@ -260,9 +271,11 @@ public final class AgentEngine {
         synchronized (checkpointLock) {
             long started = System.nanoTime();
             Inventory inv;
+            EvidenceEngine.Result found;
             List<ChangeEvent> events;
             synchronized (publishLock) {
                 inv = current;
+                found = findings;
                 events = new ArrayList<>(pending);
                 pending.clear();
             }
@@ -282,6 +295,8 @@ public final class AgentEngine {
             synchronized (checkpointDurations) {
                 if (checkpointDurations.size() < 10_000) checkpointDurations.add(lastCheckpointNanos);
             }
+            CheckpointListener l = checkpointListener;
+            if (l != null) l.checkpointed(inv, events, found);
             return events;
         }
     }

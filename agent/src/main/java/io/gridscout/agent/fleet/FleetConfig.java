@@ -33,6 +33,12 @@ public record FleetConfig(String assetsTopic, String eventsTopic, String finding
                 all.getProperty(PREFIX + "topic.findings", "gridscout.findings"), kafka);
     }
 
+    /** The same settings with the topics that are not null renamed. */
+    public FleetConfig withTopics(String assets, String events, String findings) {
+        return new FleetConfig(assets != null ? assets : assetsTopic, events != null ? events : eventsTopic,
+                findings != null ? findings : findingsTopic, kafka);
+    }
+
     /** A copy of the Kafka client properties, for one client to add its own. */
     public Properties client() {
         Properties p = new Properties();

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import io.gridscout.agent.evidence.EvidenceJson;
 import io.gridscout.agent.output.InventoryJson;
 import io.gridscout.agent.output.Times;
+import io.gridscout.mapping.events.ChangeEvent;
 import io.gridscout.mapping.evidence.Finding;
 import io.gridscout.mapping.inventory.Inventory;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -20,7 +21,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
@@ -44,6 +47,8 @@ public final class Publisher implements AutoCloseable {
     private final String standard;
     private KafkaProducer<String, byte[]> producer;
     private long sent;
+    /** Live agent: hash of the value last appended per asset / finding key (null before the first checkpoint). */
+    private Map<String, Long> liveAssets, liveFindings;
 
     public Publisher(FleetConfig config, Outbox outbox, String standard) {
         this.config = config;
@@ -107,6 +112,82 @@ public final class Publisher implements AutoCloseable {
             g.writeEndObject();
         })));
         return outbox.append(out);
+    }
+
+    /**
+     * Appends one live-agent checkpoint in one transaction: the assets whose inventory JSON differs from what this
+     * publisher appended last (all of them on its first checkpoint), a tombstone for every asset published for the
+     * site before and gone now, the findings likewise, then the checkpoint's change events (keyed {@code site}, in
+     * their order). Checkpoint thread only; {@link #drain} may run at the same time on another thread.
+     */
+    public long checkpoint(String site, Inventory inv, List<ChangeEvent> events, List<Finding> findings) {
+        FleetRecords.checkSite(site);
+        if (liveAssets == null) {
+            // first checkpoint of this process: publish everything, retire what the outbox published before and is gone
+            liveAssets = new HashMap<>();
+            for (String k : outbox.liveKeys(config.assetsTopic(), site + "/")) liveAssets.put(k, 0L);
+            liveFindings = new HashMap<>();
+            for (String k : outbox.liveKeys(config.findingsTopic(), site + "/")) liveFindings.put(k, 0L);
+        }
+        List<Outbox.Pending> out = new ArrayList<>();
+        Map<String, Long> assets = new HashMap<>();
+        for (Inventory.Asset a : inv.assets()) {
+            String key = FleetRecords.assetKey(site, a.id());
+            byte[] value = json(g -> InventoryJson.asset(g, a));
+            long h = hash(value);
+            if (assets.put(key, h) != null) continue;
+            Long old = liveAssets.get(key);
+            if (old == null || old != h) out.add(new Outbox.Pending(config.assetsTopic(), key, value));
+        }
+        for (String k : new java.util.TreeSet<>(liveAssets.keySet())) {
+            if (!assets.containsKey(k)) out.add(new Outbox.Pending(config.assetsTopic(), k, null));
+        }
+        Map<String, Long> found = new HashMap<>();
+        if (findings != null) {
+            int n = 0;
+            String rule = null;
+            for (Finding f : findings) {
+                n = f.ruleId().equals(rule) ? n + 1 : 0;
+                rule = f.ruleId();
+                String key = site + "/" + f.ruleId() + "/" + n;
+                byte[] value = json(g -> EvidenceJson.finding(g, f, standard));
+                long h = hash(value);
+                found.put(key, h);
+                Long old = liveFindings.get(key);
+                if (old == null || old != h) out.add(new Outbox.Pending(config.findingsTopic(), key, value));
+            }
+        }
+        for (String k : new java.util.TreeSet<>(liveFindings.keySet())) {
+            if (!found.containsKey(k)) out.add(new Outbox.Pending(config.findingsTopic(), k, null));
+        }
+        for (ChangeEvent e : events) {
+            out.add(new Outbox.Pending(config.eventsTopic(), site, json(g -> {
+                g.writeStartObject();
+                g.writeStringField("site", site);
+                g.writeStringField("time", Times.iso(e.time()));
+                g.writeStringField("type", e.type());
+                g.writeStringField("asset", e.assetId());
+                g.writeStringField("subject", e.subject());
+                g.writeStringField("old", e.oldValue());
+                g.writeStringField("new", e.newValue());
+                g.writeEndObject();
+            })));
+        }
+        long last = outbox.append(out);
+        // only after the append committed: a failed append is retried in full by the next checkpoint
+        liveAssets = assets;
+        liveFindings = found;
+        return last;
+    }
+
+    /** 64-bit FNV-1a: detects a changed value without keeping it. */
+    private static long hash(byte[] b) {
+        long h = 0xcbf29ce484222325L;
+        for (byte x : b) {
+            h ^= x & 0xff;
+            h *= 0x100000001b3L;
+        }
+        return h;
     }
 
     /**

@@ -32,6 +32,7 @@ public final class SqliteOutbox implements Outbox {
         try {
             db = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
             try (Statement s = db.createStatement()) {
+                s.execute("PRAGMA busy_timeout=10000");   // shares the agent's store file with its own connection
                 s.execute("PRAGMA journal_mode=WAL");
                 s.execute("PRAGMA synchronous=FULL");
                 s.execute("CREATE TABLE IF NOT EXISTS " + t + " (seq INTEGER PRIMARY KEY AUTOINCREMENT, topic TEXT NOT NULL, key TEXT NOT NULL, value BLOB)");
