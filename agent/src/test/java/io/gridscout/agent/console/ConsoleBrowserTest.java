@@ -140,7 +140,10 @@ class ConsoleBrowserTest {
     }
 
     static WebDriverWait waitFor() {
-        return new WebDriverWait(driver, Duration.ofSeconds(20));
+        // htmx and the event stream replace rows while we look at them: a stale row means "look again"
+        WebDriverWait w = new WebDriverWait(driver, Duration.ofSeconds(20));
+        w.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+        return w;
     }
 
     static void shot(String name) throws Exception {
