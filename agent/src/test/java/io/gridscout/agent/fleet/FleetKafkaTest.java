@@ -316,7 +316,7 @@ class FleetKafkaTest {
                         return JSON.createObjectNode();
                     }
                 }, s -> s.path("partitions").size() > 0 && s.path("lag").asLong(-1) == 0 && b.hub().owned().size() > 0
-                        && b.hub().owned().size() + s.path("partitions").size() == 18);
+                        && b.hub().owned().size() + s.path("partitions").size() == 24);
                 assertThat(statusA.path("partitions").size()).as("hub A partitions").isPositive();
                 assertThat(b.hub().owned().size()).as("hub B partitions").isBetween(1, 17);
                 a.destroyForcibly();
@@ -328,7 +328,7 @@ class FleetKafkaTest {
                 Map<String, JsonNode> want = expected(sites);
                 JsonNode inv = await(60, b::inventory, i -> byKey(i).equals(want));
                 assertThat(byKey(inv)).isEqualTo(want);
-                assertThat(b.hub().owned()).hasSize(18);
+                assertThat(b.hub().owned()).hasSize(24);
             } finally {
                 a.destroyForcibly().waitFor(20, TimeUnit.SECONDS);
             }
