@@ -1,8 +1,11 @@
 package io.gridscout.agent.cli;
 
+import io.gridscout.agent.evidence.RegisterReader;
 import io.gridscout.agent.fleet.FleetConfig;
 import io.gridscout.agent.fleet.Hub;
 import io.gridscout.agent.fleet.HubServer;
+import io.gridscout.mapping.controls.ControlCatalog;
+import io.gridscout.mapping.register.RegisterEntry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import picocli.CommandLine.Command;
@@ -14,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -45,12 +49,22 @@ public final class HubCommand implements Callable<Integer> {
     @Option(names = "--event-retention-hours", paramLabel = "H", defaultValue = "720", description = "for --create-topics: events topic retention (default ${DEFAULT-VALUE})")
     long eventRetentionHours;
 
+    @Option(names = "--register", paramLabel = "FILE", description = "asset register (CSV/XLSX) that /api/v1/report reconciles the site or fleet against")
+    Path register;
+
+    @Option(names = "--standard", paramLabel = "STD", defaultValue = "27019:2024", description = "reporting edition for /api/v1/report: 27019:2024 (default) or 27019:2017")
+    String standard;
+
     @Override
     public Integer call() throws InterruptedException {
         FleetConfig config;
         String token;
         InetSocketAddress address;
+        List<RegisterEntry> declared;
+        String std;
         try {
+            std = ControlCatalog.normaliseStandard(standard);
+            declared = register == null ? null : RegisterReader.read(register);
             config = FleetConfig.of(bootstrap, kafkaConfig);
             token = Files.readString(tokenFile, StandardCharsets.UTF_8).trim();
             int colon = listen.lastIndexOf(':');
@@ -67,7 +81,7 @@ public final class HubCommand implements Callable<Integer> {
         hub.bindMetrics(registry);
         HubServer server;
         try {
-            server = new HubServer(address, hub, token, registry);
+            server = new HubServer(address, hub, token, registry, declared, std);
         } catch (IOException | IllegalArgumentException e) {
             hub.close();
             return fail("cannot listen on " + listen + ": " + e.getMessage());

@@ -4,7 +4,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The record layout on the fleet topics. Keys: assets {@code site/assetId}, findings {@code site/ruleId/n}, events
- * {@code site} (so one site's events stay in order on one partition). Headers on every record: {@link #SOURCE}
+ * {@code site} (so one site's events stay in order on one partition), communications
+ * {@code site/client/server/protocol/transport/port} (port 0 when none). Headers on every record: {@link #SOURCE}
  * (the outbox that numbered it), {@link #SEQ} (its sequence number, decimal), {@link #SITE}.
  */
 public final class FleetRecords {
@@ -16,6 +17,10 @@ public final class FleetRecords {
 
     public static String assetKey(String site, String assetId) {
         return site + "/" + assetId;
+    }
+
+    public static String communicationKey(String site, io.gridscout.mapping.inventory.Inventory.Communication c) {
+        return site + "/" + c.client() + "/" + c.server() + "/" + c.protocol() + "/" + c.transport() + "/" + c.port();
     }
 
     /** Site names name keys: no '/', no control characters. */

@@ -30,9 +30,10 @@ public final class FleetStore {
         final Map<String, Long> maxSeqBySource = new HashMap<>();
         final Map<String, Long> eventsBySite = new TreeMap<>();
         final Map<String, JsonNode> lastEventBySite = new TreeMap<>();
+        final Map<String, JsonNode> lastSnapshotBySite = new TreeMap<>();
     }
 
-    public enum Kind { ASSET, FINDING, EVENT }
+    public enum Kind { ASSET, FINDING, EVENT, COMMUNICATION }
 
     private final Map<TopicPartition, Part> parts = new HashMap<>();
     private final Map<TopicPartition, Kind> kinds = new HashMap<>();
@@ -78,6 +79,7 @@ public final class FleetStore {
             if (json != null) {
                 p.eventsBySite.merge(key, 1L, Long::sum);
                 p.lastEventBySite.put(key, json);
+                if ("snapshot".equals(json.path("type").asText())) p.lastSnapshotBySite.put(key, json);
             }
         } else {
             Value old = p.keyed.get(key);
@@ -91,7 +93,7 @@ public final class FleetStore {
         return true;
     }
 
-    /** One asset or finding with its site, for the API. */
+    /** One asset, finding or communication with its site, for the API. */
     public record Item(String site, String key, ObjectNode json) {}
 
     public synchronized List<Item> items(Kind kind, String site) {
@@ -120,6 +122,16 @@ public final class FleetStore {
         return n;
     }
 
+    /** The last "snapshot" event per site (it names the captures the site's inventory came from). */
+    public synchronized Map<String, JsonNode> lastSnapshots() {
+        Map<String, JsonNode> out = new TreeMap<>();
+        for (Map.Entry<TopicPartition, Part> e : parts.entrySet()) {
+            if (kinds.get(e.getKey()) != Kind.EVENT) continue;
+            e.getValue().lastSnapshotBySite.forEach((s, j) -> out.put(s, j.deepCopy()));
+        }
+        return out;
+    }
+
     public record SiteSummary(String site, long assets, long findings, long events, JsonNode lastEvent) {}
 
     public synchronized List<SiteSummary> sites() {
@@ -131,7 +143,7 @@ public final class FleetStore {
             if (k == Kind.EVENT) {
                 p.eventsBySite.forEach((s, n) -> counts.computeIfAbsent(s, x -> new long[3])[2] += n);
                 last.putAll(p.lastEventBySite);
-            } else {
+            } else if (k != Kind.COMMUNICATION) {
                 for (Map.Entry<String, Value> v : p.keyed.entrySet()) {
                     if (v.getValue().json == null) continue;
                     int slash = v.getKey().indexOf('/');

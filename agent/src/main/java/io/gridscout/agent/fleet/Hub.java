@@ -61,13 +61,14 @@ public final class Hub implements AutoCloseable {
         thread.setDaemon(true);
     }
 
-    /** Creates the topics when missing: assets and findings compacted, events deleted after {@code eventRetentionMs}. */
+    /** Creates the topics when missing: assets, findings and communications compacted, events deleted after {@code eventRetentionMs}. */
     public static void createTopics(FleetConfig config, int partitions, short replication, long eventRetentionMs) throws InterruptedException {
         try (Admin admin = Admin.create(config.client())) {
             Map<String, String> compact = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
                     TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, "60000");
             List<NewTopic> topics = List.of(new NewTopic(config.assetsTopic(), partitions, replication).configs(compact),
                     new NewTopic(config.findingsTopic(), partitions, replication).configs(compact),
+                    new NewTopic(config.communicationsTopic(), partitions, replication).configs(compact),
                     new NewTopic(config.eventsTopic(), partitions, replication).configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG,
                             TopicConfig.CLEANUP_POLICY_DELETE, TopicConfig.RETENTION_MS_CONFIG, Long.toString(eventRetentionMs))));
             for (NewTopic t : topics) {
@@ -85,7 +86,7 @@ public final class Hub implements AutoCloseable {
         clientMetrics.bindTo(registry);
         Gauge.builder("gridscout.hub.consumer.lag", lag, m -> m.values().stream().mapToLong(Long::longValue).sum())
                 .description("records not yet read, summed over this hub's partitions").baseUnit("records").register(registry);
-        for (String topic : List.of(config.assetsTopic(), config.eventsTopic(), config.findingsTopic())) {
+        for (String topic : topics()) {
             Gauge.builder("gridscout.hub.topic.lag", lag, m -> m.entrySet().stream().filter(e -> e.getKey().topic().equals(topic))
                     .mapToLong(Map.Entry::getValue).sum()).tag("topic", topic).baseUnit("records").register(registry);
         }
@@ -94,6 +95,7 @@ public final class Hub implements AutoCloseable {
         Gauge.builder("gridscout.hub.records.duplicates", store, FleetStore::duplicates).description("re-sent records dropped by sequence").register(registry);
         Gauge.builder("gridscout.hub.assets", store, s -> s.count(FleetStore.Kind.ASSET)).register(registry);
         Gauge.builder("gridscout.hub.findings", store, s -> s.count(FleetStore.Kind.FINDING)).register(registry);
+        Gauge.builder("gridscout.hub.communications", store, s -> s.count(FleetStore.Kind.COMMUNICATION)).register(registry);
         Gauge.builder("gridscout.hub.sites", store, s -> s.sites().size()).register(registry);
     }
 
@@ -118,12 +120,17 @@ public final class Hub implements AutoCloseable {
     private FleetStore.Kind kind(String topic) {
         if (topic.equals(config.assetsTopic())) return FleetStore.Kind.ASSET;
         if (topic.equals(config.findingsTopic())) return FleetStore.Kind.FINDING;
+        if (topic.equals(config.communicationsTopic())) return FleetStore.Kind.COMMUNICATION;
         return FleetStore.Kind.EVENT;
+    }
+
+    private List<String> topics() {
+        return List.of(config.assetsTopic(), config.eventsTopic(), config.findingsTopic(), config.communicationsTopic());
     }
 
     private void loop() {
         try {
-            consumer.subscribe(List.of(config.assetsTopic(), config.eventsTopic(), config.findingsTopic()), new ConsumerRebalanceListener() {
+            consumer.subscribe(topics(), new ConsumerRebalanceListener() {
                 @Override
                 public void onPartitionsRevoked(Collection<TopicPartition> tps) {
                     store.revoke(tps);

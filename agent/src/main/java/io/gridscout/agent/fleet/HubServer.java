@@ -6,9 +6,15 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.gridscout.agent.cli.Version;
+import io.gridscout.agent.evidence.EvidenceJson;
+import io.gridscout.agent.evidence.EvidenceReport;
 import io.gridscout.mapping.inventory.Inventory;
+import io.gridscout.mapping.register.RegisterEntry;
+import io.gridscout.mapping.site.SiteContext;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
@@ -27,6 +33,9 @@ import java.util.concurrent.Executors;
  * <li>{@code GET /api/v1/inventory?site=&class=&protocol=&offset=&limit=}: the {@code gridscout.inventory/1} contract
  * with a {@code site} on every asset, and counts per site, class and protocol over all matching assets;</li>
  * <li>{@code GET /api/v1/findings?site=}: the findings of the 27019 rules with the site, counts per site, rule, status;</li>
+ * <li>{@code GET /api/v1/report?site=}: the 27019 evidence findings ({@code gridscout.evidence/1}, as findings.json)
+ * computed over one site's inventory and communications, or over the fleet (asset ids prefixed {@code site/}), with
+ * the hub's register reconciled when it has one;</li>
  * <li>{@code GET /api/v1/sites}: assets, findings and events per site, last event;</li>
  * <li>{@code GET /api/v1/status}: partitions owned, lag, records applied and duplicates dropped;</li>
  * <li>{@code GET /metrics}: Prometheus text, including consumer lag.</li>
@@ -38,9 +47,19 @@ public final class HubServer implements AutoCloseable {
     private final Hub hub;
     private final byte[] token;
     private final PrometheusMeterRegistry registry;
+    private final List<RegisterEntry> register;
+    private final String standard;
     private java.util.concurrent.ExecutorService pool;
 
     public HubServer(InetSocketAddress listen, Hub hub, String token, PrometheusMeterRegistry registry) throws IOException {
+        this(listen, hub, token, registry, null, "27019:2024");
+    }
+
+    /** {@code register}: the asset register the report reconciles against (null: no reconciliation); {@code standard}: its edition. */
+    public HubServer(InetSocketAddress listen, Hub hub, String token, PrometheusMeterRegistry registry, List<RegisterEntry> register,
+                     String standard) throws IOException {
+        this.register = register;
+        this.standard = standard;
         if (token == null || token.length() < 16) throw new IllegalArgumentException("the hub token must have at least 16 characters");
         this.hub = hub;
         this.token = token.getBytes(StandardCharsets.UTF_8);
@@ -81,6 +100,7 @@ public final class HubServer implements AutoCloseable {
                         number(q.get("offset"), 0), number(q.get("limit"), Integer.MAX_VALUE)));
                 case "/api/v1/findings" -> json(x, findings(q.get("site")));
                 case "/api/v1/sites" -> json(x, sites());
+                case "/api/v1/report" -> send(x, 200, "application/json", report(q.get("site")));
                 case "/api/v1/status" -> json(x, status());
                 case "/metrics" -> send(x, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape().getBytes(StandardCharsets.UTF_8));
                 default -> error(x, 404, "no such path");
@@ -150,6 +170,21 @@ public final class HubServer implements AutoCloseable {
         counts.set("byRule", JSON.valueToTree(byRule));
         counts.set("byStatus", JSON.valueToTree(byStatus));
         return root;
+    }
+
+    /** findings.json over the site (or the fleet when {@code site} is null). */
+    byte[] report(String site) throws IOException {
+        Inventory inv = FleetEvidence.inventory(hub.store(), site);
+        SiteContext ctx = site == null ? SiteContext.empty() : siteNamed(site);
+        EvidenceReport r = EvidenceReport.build(inv, ctx, register, standard, Version.get());
+        ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
+        EvidenceJson.write(r, out);
+        return out.toByteArray();
+    }
+
+    /** The hub has no site.yaml per site (zones, writers): the report names the site and runs the rules that need none. */
+    private static SiteContext siteNamed(String name) {
+        return new SiteContext(name, List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), null);
     }
 
     private ObjectNode sites() {

@@ -48,7 +48,7 @@ public final class Publisher implements AutoCloseable {
     private KafkaProducer<String, byte[]> producer;
     private long sent;
     /** Live agent: hash of the value last appended per asset / finding key (null before the first checkpoint). */
-    private Map<String, Long> liveAssets, liveFindings;
+    private Map<String, Long> liveAssets, liveFindings, liveComms;
 
     public Publisher(FleetConfig config, Outbox outbox, String standard) {
         this.config = config;
@@ -58,7 +58,8 @@ public final class Publisher implements AutoCloseable {
 
     /**
      * Appends one site's state: every asset (keyed {@code site/assetId}), a tombstone for every asset this outbox
-     * published for the site before that is gone now, the findings likewise, and one "snapshot" event. One transaction.
+     * published for the site before that is gone now, the communications (keyed
+     * {@code site/client/server/protocol/transport/port}) and findings likewise, and one "snapshot" event. One transaction.
      */
     public long snapshot(String site, Inventory inv, List<Finding> findings, long timeNanos) {
         FleetRecords.checkSite(site);
@@ -74,6 +75,14 @@ public final class Publisher implements AutoCloseable {
                 out.add(new Outbox.Pending(config.assetsTopic(), k, null));
                 retired.add(k.substring(site.length() + 1));
             }
+        }
+        Set<String> ckeys = new TreeSet<>();
+        for (Inventory.Communication c : inv.communications()) {
+            String key = FleetRecords.communicationKey(site, c);
+            if (ckeys.add(key)) out.add(new Outbox.Pending(config.communicationsTopic(), key, json(g -> InventoryJson.communication(g, c))));
+        }
+        for (String k : outbox.liveKeys(config.communicationsTopic(), site + "/")) {
+            if (!ckeys.contains(k)) out.add(new Outbox.Pending(config.communicationsTopic(), k, null));
         }
         Set<String> fkeys = new TreeSet<>();
         if (findings != null) {
@@ -106,6 +115,9 @@ public final class Publisher implements AutoCloseable {
                 g.writeStringField("file", c.file());
                 g.writeStringField("sha256", c.sha256());
                 g.writeNumberField("packets", c.packets());
+                // the hub's evidence report shows the capture window like an offline one
+                g.writeStringField("start", Times.iso(c.start()));
+                g.writeStringField("end", Times.iso(c.end()));
                 g.writeEndObject();
             }
             g.writeEndArray();
@@ -128,6 +140,8 @@ public final class Publisher implements AutoCloseable {
             for (String k : outbox.liveKeys(config.assetsTopic(), site + "/")) liveAssets.put(k, 0L);
             liveFindings = new HashMap<>();
             for (String k : outbox.liveKeys(config.findingsTopic(), site + "/")) liveFindings.put(k, 0L);
+            liveComms = new HashMap<>();
+            for (String k : outbox.liveKeys(config.communicationsTopic(), site + "/")) liveComms.put(k, 0L);
         }
         List<Outbox.Pending> out = new ArrayList<>();
         Map<String, Long> assets = new HashMap<>();
@@ -141,6 +155,18 @@ public final class Publisher implements AutoCloseable {
         }
         for (String k : new java.util.TreeSet<>(liveAssets.keySet())) {
             if (!assets.containsKey(k)) out.add(new Outbox.Pending(config.assetsTopic(), k, null));
+        }
+        Map<String, Long> comms = new HashMap<>();
+        for (Inventory.Communication c : inv.communications()) {
+            String key = FleetRecords.communicationKey(site, c);
+            byte[] value = json(g -> InventoryJson.communication(g, c));
+            long h = hash(value);
+            if (comms.put(key, h) != null) continue;
+            Long old = liveComms.get(key);
+            if (old == null || old != h) out.add(new Outbox.Pending(config.communicationsTopic(), key, value));
+        }
+        for (String k : new java.util.TreeSet<>(liveComms.keySet())) {
+            if (!comms.containsKey(k)) out.add(new Outbox.Pending(config.communicationsTopic(), k, null));
         }
         Map<String, Long> found = new HashMap<>();
         if (findings != null) {
@@ -177,6 +203,7 @@ public final class Publisher implements AutoCloseable {
         // only after the append committed: a failed append is retried in full by the next checkpoint
         liveAssets = assets;
         liveFindings = found;
+        liveComms = comms;
         return last;
     }
 

@@ -70,7 +70,7 @@ class FleetKafkaTest {
     static Path topics(String name) throws IOException, InterruptedException {
         Path p = tmp.resolve(name + ".properties");
         Files.writeString(p, "gridscout.topic.assets=" + name + ".assets\ngridscout.topic.events=" + name + ".events\n"
-                + "gridscout.topic.findings=" + name + ".findings\n"
+                + "gridscout.topic.findings=" + name + ".findings\n" + "gridscout.topic.communications=" + name + ".communications\n"
                 + "session.timeout.ms=6000\nheartbeat.interval.ms=500\n");
         FleetConfig c = FleetConfig.of(broker.bootstrap(), p);
         Hub.createTopics(c, 6, (short) 1, 3_600_000L);
@@ -106,6 +106,22 @@ class FleetKafkaTest {
                 .header("Authorization", "Bearer " + TOKEN).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofByteArray());
         if (r.statusCode() != 200) throw new IOException(path + ": HTTP " + r.statusCode());
         return JSON.readTree(r.body());
+    }
+
+    static JsonNode getQuietly(int port, String path) {
+        try {
+            return get(port, path);
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** findings.json without what differs by who wrote it: the generator, and the site name (the hub names the site). */
+    static JsonNode comparable(JsonNode findings) {
+        ObjectNode o = ((ObjectNode) findings).deepCopy();
+        o.remove("generator");
+        o.remove("site");
+        return o;
     }
 
     static <T> T await(int seconds, Supplier<T> probe, java.util.function.Predicate<T> done) throws InterruptedException {
@@ -180,6 +196,23 @@ class FleetKafkaTest {
             String metrics = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + hub.server().port() + "/metrics"))
                     .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString()).body();
             assertThat(metrics).contains("gridscout_hub_consumer_lag_records 0.0").contains("kafka_consumer");
+            // fleet-level evidence: the hub's report over one site is the offline evidence pack's findings.json for its capture
+            for (Map.Entry<String, String> e : SITES.entrySet()) {
+                Path pack = tmp.resolve("pack-" + e.getKey());
+                assertThat(Main.run("analyze", "--quiet", "--report", pack.toString(), TestFiles.pcap(e.getValue()).toString())).isZero();
+                JsonNode offline = comparable(JSON.readTree(pack.resolve("findings.json").toFile()));
+                String path = "/api/v1/report?site=" + e.getKey();
+                JsonNode fromHub = await(60, () -> comparable(getQuietly(hub.server().port(), path)), r -> r.equals(offline));
+                assertThat(fromHub).as(e.getKey()).isEqualTo(offline);
+                assertThat(offline.path("findings")).isNotEmpty();
+            }
+            JsonNode fleet = get(hub.server().port(), "/api/v1/report");
+            assertThat(fleet.path("schema").asText()).isEqualTo("gridscout.evidence/1");
+            assertThat(fleet.path("summary").path("assets").asLong()).isEqualTo(want.size());
+            assertThat(fleet.path("captures")).hasSize(3);
+            for (JsonNode f : fleet.path("findings")) {
+                for (JsonNode a : f.path("assets")) assertThat(want).containsKey(a.asText());
+            }
             int unauth = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + hub.server().port() + "/api/v1/inventory")).build(),
                     HttpResponse.BodyHandlers.discarding()).statusCode();
             assertThat(unauth).isEqualTo(401);
@@ -283,7 +316,7 @@ class FleetKafkaTest {
                         return JSON.createObjectNode();
                     }
                 }, s -> s.path("partitions").size() > 0 && s.path("lag").asLong(-1) == 0 && b.hub().owned().size() > 0
-                        && b.hub().owned().size() + s.path("partitions").size() == 18);
+                        && b.hub().owned().size() + s.path("partitions").size() == 24);
                 assertThat(statusA.path("partitions").size()).as("hub A partitions").isPositive();
                 assertThat(b.hub().owned().size()).as("hub B partitions").isBetween(1, 17);
                 a.destroyForcibly();
@@ -295,7 +328,7 @@ class FleetKafkaTest {
                 Map<String, JsonNode> want = expected(sites);
                 JsonNode inv = await(60, b::inventory, i -> byKey(i).equals(want));
                 assertThat(byKey(inv)).isEqualTo(want);
-                assertThat(b.hub().owned()).hasSize(18);
+                assertThat(b.hub().owned()).hasSize(24);
             } finally {
                 a.destroyForcibly().waitFor(20, TimeUnit.SECONDS);
             }

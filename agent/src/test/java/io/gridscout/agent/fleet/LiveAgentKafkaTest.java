@@ -102,14 +102,14 @@ class LiveAgentKafkaTest {
         }
     }
 
-    /** Every record of the three topics from the beginning, until {@code distinctSeqs} sequence numbers were seen. */
+    /** Every record of the four topics from the beginning, until {@code distinctSeqs} sequence numbers were seen. */
     static List<ConsumerRecord<String, byte[]>> consume(FleetConfig fc, long distinctSeqs) {
         Properties p = fc.client();
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> tps = new ArrayList<>();
-            for (String t : List.of(fc.assetsTopic(), fc.eventsTopic(), fc.findingsTopic())) {
+            for (String t : List.of(fc.assetsTopic(), fc.eventsTopic(), fc.findingsTopic(), fc.communicationsTopic())) {
                 for (PartitionInfo pi : c.partitionsFor(t)) tps.add(new TopicPartition(t, pi.partition()));
             }
             c.assign(tps);
@@ -135,7 +135,7 @@ class LiveAgentKafkaTest {
     @Test
     void liveAgentPublishesEachCheckpointAndTheStoreOutboxCarriesItAcrossABrokerOutageAndARestart() throws Exception {
         Path props = tmp.resolve("live.properties");
-        Files.writeString(props, "gridscout.topic.assets=live.assets\ngridscout.topic.events=live.events\ngridscout.topic.findings=live.findings\n");
+        Files.writeString(props, "gridscout.topic.assets=live.assets\ngridscout.topic.events=live.events\ngridscout.topic.findings=live.findings\ngridscout.topic.communications=live.communications\n");
         FleetConfig fc = FleetConfig.of(broker.bootstrap(), props);
         Hub.createTopics(fc, 3, (short) 1, 3_600_000L);
         Path store = tmp.resolve("agent.db");
