@@ -144,48 +144,27 @@ public final class Publisher implements AutoCloseable {
             for (String k : outbox.liveKeys(config.communicationsTopic(), site + "/")) liveComms.put(k, 0L);
         }
         List<Outbox.Pending> out = new ArrayList<>();
-        Map<String, Long> assets = new HashMap<>();
+        Map<String, byte[]> assetValues = new java.util.LinkedHashMap<>();
         for (Inventory.Asset a : inv.assets()) {
-            String key = FleetRecords.assetKey(site, a.id());
-            byte[] value = json(g -> InventoryJson.asset(g, a));
-            long h = hash(value);
-            if (assets.put(key, h) != null) continue;
-            Long old = liveAssets.get(key);
-            if (old == null || old != h) out.add(new Outbox.Pending(config.assetsTopic(), key, value));
+            assetValues.putIfAbsent(FleetRecords.assetKey(site, a.id()), json(g -> InventoryJson.asset(g, a)));
         }
-        for (String k : new java.util.TreeSet<>(liveAssets.keySet())) {
-            if (!assets.containsKey(k)) out.add(new Outbox.Pending(config.assetsTopic(), k, null));
-        }
-        Map<String, Long> comms = new HashMap<>();
+        Map<String, Long> assets = changes(config.assetsTopic(), assetValues, liveAssets, out);
+        Map<String, byte[]> commValues = new java.util.LinkedHashMap<>();
         for (Inventory.Communication c : inv.communications()) {
-            String key = FleetRecords.communicationKey(site, c);
-            byte[] value = json(g -> InventoryJson.communication(g, c));
-            long h = hash(value);
-            if (comms.put(key, h) != null) continue;
-            Long old = liveComms.get(key);
-            if (old == null || old != h) out.add(new Outbox.Pending(config.communicationsTopic(), key, value));
+            commValues.putIfAbsent(FleetRecords.communicationKey(site, c), json(g -> InventoryJson.communication(g, c)));
         }
-        for (String k : new java.util.TreeSet<>(liveComms.keySet())) {
-            if (!comms.containsKey(k)) out.add(new Outbox.Pending(config.communicationsTopic(), k, null));
-        }
-        Map<String, Long> found = new HashMap<>();
+        Map<String, Long> comms = changes(config.communicationsTopic(), commValues, liveComms, out);
+        Map<String, byte[]> findingValues = new java.util.LinkedHashMap<>();
         if (findings != null) {
             int n = 0;
             String rule = null;
             for (Finding f : findings) {
                 n = f.ruleId().equals(rule) ? n + 1 : 0;
                 rule = f.ruleId();
-                String key = site + "/" + f.ruleId() + "/" + n;
-                byte[] value = json(g -> EvidenceJson.finding(g, f, standard));
-                long h = hash(value);
-                found.put(key, h);
-                Long old = liveFindings.get(key);
-                if (old == null || old != h) out.add(new Outbox.Pending(config.findingsTopic(), key, value));
+                findingValues.put(site + "/" + f.ruleId() + "/" + n, json(g -> EvidenceJson.finding(g, f, standard)));
             }
         }
-        for (String k : new java.util.TreeSet<>(liveFindings.keySet())) {
-            if (!found.containsKey(k)) out.add(new Outbox.Pending(config.findingsTopic(), k, null));
-        }
+        Map<String, Long> found = changes(config.findingsTopic(), findingValues, liveFindings, out);
         for (ChangeEvent e : events) {
             out.add(new Outbox.Pending(config.eventsTopic(), site, json(g -> {
                 g.writeStartObject();
@@ -205,6 +184,25 @@ public final class Publisher implements AutoCloseable {
         liveFindings = found;
         liveComms = comms;
         return last;
+    }
+
+    /**
+     * Adds to {@code out} the records of {@code current} (in its order) whose value changed since {@code live}
+     * was published, then a tombstone for every published key that is gone; returns key → hash of what is live now.
+     */
+    private static Map<String, Long> changes(String topic, Map<String, byte[]> current, Map<String, Long> live,
+                                             List<Outbox.Pending> out) {
+        Map<String, Long> now = new HashMap<>();
+        for (Map.Entry<String, byte[]> e : current.entrySet()) {
+            long h = hash(e.getValue());
+            now.put(e.getKey(), h);
+            Long old = live.get(e.getKey());
+            if (old == null || old != h) out.add(new Outbox.Pending(topic, e.getKey(), e.getValue()));
+        }
+        for (String k : new java.util.TreeSet<>(live.keySet())) {
+            if (!now.containsKey(k)) out.add(new Outbox.Pending(topic, k, null));
+        }
+        return now;
     }
 
     /** 64-bit FNV-1a: detects a changed value without keeping it. */
