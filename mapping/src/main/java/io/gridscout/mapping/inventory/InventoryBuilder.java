@@ -168,7 +168,9 @@ public final class InventoryBuilder implements FactSink {
             return;
         }
         Host host = ipHost(h.ip(), h.mac(), h.time(), false);
-        if (host != null && "arp".equals(h.source())) macInfo(h.mac()).arpIp = h.ip();
+        if (host == null || realMac(h.mac()) == Mac.NONE || Mac.isGroup(h.mac())) return;
+        if ("arp".equals(h.source())) macInfo(h.mac()).arpIp = h.ip();
+        else if (h.unrouted() && h.ip().isV4()) macInfo(h.mac()).unrouted(h.ip());
     }
 
     private void service(Fact.Service s) {
@@ -402,6 +404,20 @@ public final class InventoryBuilder implements FactSink {
         final Set<IpAddr> ips = new TreeSet<>();
         boolean overflow;
         IpAddr arpIp;
+        /** The one IPv4 address this MAC sent from with an initial TTL (its own, when it also routes); null if none or several. */
+        IpAddr ownIp;
+        boolean ownAmbiguous;
+
+        void unrouted(IpAddr ip) {
+            if (ownAmbiguous || ip.equals(ownIp)) return;
+            if (ownIp == null) ownIp = ip;
+            else { ownIp = null; ownAmbiguous = true; }
+        }
+
+        /** Whether a MAC carrying several addresses is still this address's own: it ARPed for it, or originated it. */
+        boolean owns(IpAddr ip) {
+            return ip.equals(arpIp) || (ownIp != null && arpIp == null && ip.equals(ownIp));
+        }
     }
 
     record CommKey(Host client, Host server, String protocol, String transport, int port) {}
@@ -535,7 +551,7 @@ public final class InventoryBuilder implements FactSink {
                 if (h.ip != null) ipSet.add(h.ip);
                 for (long m : h.macs) {
                     MacInfo mi = macInfo.get(m);
-                    boolean mine = h.ip == null || Boolean.TRUE.equals(owned.get(m)) || (mi != null && h.ip.equals(mi.arpIp));
+                    boolean mine = h.ip == null || Boolean.TRUE.equals(owned.get(m)) || (mi != null && mi.owns(h.ip));
                     if (mine) macSet.add(m);
                 }
                 first = Math.min(first, h.first);

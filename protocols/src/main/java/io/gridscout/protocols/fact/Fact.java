@@ -11,8 +11,21 @@ public sealed interface Fact {
     /** Packet time, nanoseconds since the epoch. */
     long time();
 
-    /** A host sent traffic with this source MAC and IP (ip null for L2-only senders). */
-    record HostSeen(long time, long mac, IpAddr ip, String source) implements Fact {}
+    /**
+     * A host sent traffic with this source MAC and IP (ip null for L2-only senders). {@code ttl} is the IPv4 TTL or
+     * IPv6 hop limit of the packet that made it heard (-1 when unknown): an initial value (64, 128, 255, 1) means
+     * the packet left its sender on this link, a lower one that a router forwarded it with its own MAC.
+     */
+    record HostSeen(long time, long mac, IpAddr ip, String source, int ttl) implements Fact {
+        public HostSeen(long time, long mac, IpAddr ip, String source) {
+            this(time, mac, ip, source, -1);
+        }
+
+        /** True when the TTL is one that senders start with, so the frame was not routed on its way here. */
+        public boolean unrouted() {
+            return ttl == 64 || ttl == 128 || ttl == 255 || ttl == 1;
+        }
+    }
 
     /** Endpoint plays a role (client/server, master/outstation, publisher...) of a protocol. */
     record Service(long time, Endpoint endpoint, String protocol, Transport transport, String role) implements Fact {}

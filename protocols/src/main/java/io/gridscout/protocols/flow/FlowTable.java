@@ -111,7 +111,7 @@ public final class FlowTable {
     private void touch(Flow f, int side, FrameView v, int wireLen, long t) {
         if (!f.heard[side]) {
             f.heard[side] = true;
-            sink.accept(new Fact.HostSeen(t, v.srcMac, f.endpoints[side].ip(), f.transport.label()));
+            sink.accept(new Fact.HostSeen(t, v.srcMac, f.endpoints[side].ip(), f.transport.label(), v.ttl));
         }
         f.packets++;
         f.bytes += wireLen;

@@ -116,6 +116,7 @@ public final class FrameDecoder {
         v.ipVersion = 4;
         v.ipOff = p;
         v.ipId = u16(b, p + 4);
+        v.ttl = b[p + 8] & 0xFF;
         int ff = u16(b, p + 6);
         v.moreFragments = (ff & 0x2000) != 0;
         v.fragOffset = (ff & 0x1FFF) * 8;
@@ -137,6 +138,7 @@ public final class FrameDecoder {
         int next = b[p + 6] & 0xFF;
         v.ipVersion = 6;
         v.ipOff = p;
+        v.ttl = b[p + 7] & 0xFF;
         v.srcHi = s64(b, p + 8);
         v.srcLo = s64(b, p + 16);
         v.dstHi = s64(b, p + 24);

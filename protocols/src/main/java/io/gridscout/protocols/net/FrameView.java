@@ -30,6 +30,7 @@ public final class FrameView {
     public int ipProto;
     public int ipOff;
     public int ipId, fragOffset;
+    public int ttl;                       // IPv4 TTL or IPv6 hop limit
     public boolean moreFragments;
 
     // layer 4

@@ -152,7 +152,7 @@ public final class Pipeline {
     private void otherIp(long t) {
         // ICMP, IGMP, routing protocols...: the sender is heard even if it never opens a flow
         if (otherIpSenders.add(view.srcLo ^ (view.srcHi * 31))) {
-            sink.accept(new Fact.HostSeen(t, view.srcMac, new IpAddr(view.srcHi, view.srcLo), "ip"));
+            sink.accept(new Fact.HostSeen(t, view.srcMac, new IpAddr(view.srcHi, view.srcLo), "ip", view.ttl));
         }
     }
 
