@@ -43,6 +43,8 @@ public final class InventoryCheck {
         Set<String> decoded = new HashSet<>();
         for (ProtocolSpec s : Protocols.ipProtocols()) decoded.add(s.name());
         for (EtherTypeProtocol p : Protocols.etherTypeProtocols()) decoded.add(p.name());
+        decoded.add("s7comm");   // both ride ISO-on-TCP, decoded under its spec
+        decoded.add("mms");
         Map<String, JsonNode> byIp = new HashMap<>(), byMac = new HashMap<>();
         for (JsonNode a : inventory.path("assets")) {
             for (JsonNode ip : a.path("ips")) byIp.put(ip.asText(), a);
@@ -82,6 +84,21 @@ public final class InventoryCheck {
             });
             checks += e.path("identity").size();
         }
+        // the other way round: every asset of the inventory is one the generator made (no phantom devices)
+        Set<String> expectedKeys = new HashSet<>();
+        for (JsonNode e : expected.path("assets")) expectedKeys.add(e.hasNonNull("ip") ? e.get("ip").asText() : e.get("mac").asText());
+        int unexpected = 0;
+        String example = null;
+        for (JsonNode a : inventory.path("assets")) {
+            boolean known = false;
+            for (JsonNode ip : a.path("ips")) known |= expectedKeys.contains(ip.asText());
+            for (JsonNode m : a.path("macs")) known |= expectedKeys.contains(m.asText());
+            if (!known) {
+                unexpected++;
+                if (example == null) example = a.path("id").asText();
+            }
+        }
+        if (unexpected > 0) problems.add(unexpected + " assets not in the expected inventory (e.g. " + example + ")");
         return new Report(n, found, checks, problems, skipped);
     }
 

@@ -140,6 +140,13 @@ public final class SubstationGenerator {
                 }
                 g.writeEndArray();
                 g.writeEndObject();
+                // the engineering workstation: IT traffic only, an asset with no industrial role
+                g.writeStartObject();
+                g.writeStringField("ip", Frames.ip(s.workstation));
+                g.writeStringField("mac", Frames.macString(Frames.mac(s.workstation)));
+                g.writeArrayFieldStart("services");
+                g.writeEndArray();
+                g.writeEndObject();
                 for (Device d : s.devices) {
                     if (!d.identified) continue;
                     g.writeStartObject();
@@ -156,6 +163,13 @@ public final class SubstationGenerator {
                     g.writeEndObject();
                     g.writeEndObject();
                 }
+            }
+            for (int it : new int[] {ItTraffic.DNS, ItTraffic.HTTP, ItTraffic.SMB}) {   // the IT servers the workstations use
+                g.writeStartObject();
+                g.writeStringField("ip", Frames.ip(it));
+                g.writeArrayFieldStart("services");
+                g.writeEndArray();
+                g.writeEndObject();
             }
             g.writeEndArray();
             g.writeEndObject();

@@ -44,6 +44,8 @@ public final class InventoryBuilder implements FactSink {
     private final Map<IpAddr, Host> ipHosts = new LinkedHashMap<>();
     private final Map<Long, Host> macHosts = new LinkedHashMap<>();
     private final Map<Long, MacInfo> macInfo = new HashMap<>();
+    private static final int MAX_PENDING_NAME_ADDRESSES = 4096;
+    private final Map<IpAddr, List<Fact.Identity>> pendingNames = new LinkedHashMap<>();
     private final Map<CommKey, Comm> comms = new HashMap<>();
     private final List<Inventory.CaptureSummary> captures = new ArrayList<>();
     private final Map<String, Long> counters = new TreeMap<>();
@@ -192,6 +194,16 @@ public final class InventoryBuilder implements FactSink {
     }
 
     private void identity(Fact.Identity i) {
+        if (isThirdPartyName(i)) {
+            // a DNS answer names an address; it does not show that a device with it is on this network
+            Host known = existingHost(i.endpoint());
+            if (known == null) {
+                pendNames(i);
+                return;
+            }
+            known.attribute(i.name(), i.value(), i.source(), i.confidence(), i.time(), limits.maxAttributeValues());
+            return;
+        }
         Host host = host(i.endpoint(), i.time(), true);
         if (host == null) return;
         host.attribute(i.name(), i.value(), i.source(), i.confidence(), i.time(), limits.maxAttributeValues());
@@ -267,6 +279,10 @@ public final class InventoryBuilder implements FactSink {
             h = new Host(ip, Mac.NONE);
             ipHosts.put(ip, h);
             h.seen(t, t);
+            List<Fact.Identity> names = pendingNames.isEmpty() ? null : pendingNames.remove(ip);
+            if (names != null) {
+                for (Fact.Identity n : names) h.attribute(n.name(), n.value(), n.source(), n.confidence(), n.time(), limits.maxAttributeValues());
+            }
         }
         if (mac != Mac.NONE && !Mac.isGroup(mac) && h.macs.size() < 8 && h.macs.add(mac)) {
             MacInfo mi = macInfo(mac);
@@ -274,6 +290,30 @@ public final class InventoryBuilder implements FactSink {
             else mi.overflow = true;
         }
         return h;
+    }
+
+    /** A name another party gave an address (DNS/mDNS/NetBIOS answers): kept for the address, never creating it. */
+    private static boolean isThirdPartyName(Fact.Identity i) {
+        return "dnsName".equals(i.name()) && i.endpoint().ip() != null && i.endpoint().mac() == Mac.NONE;
+    }
+
+    /** Names for addresses not heard yet wait (bounded, oldest dropped first) until the address sends or is contacted. */
+    private void pendNames(Fact.Identity i) {
+        IpAddr ip = i.endpoint().ip();
+        if (ip.isMulticastOrBroadcast()) return;
+        List<Fact.Identity> names = pendingNames.get(ip);
+        if (names == null) {
+            if (pendingNames.size() >= MAX_PENDING_NAME_ADDRESSES) {
+                Iterator<IpAddr> oldest = pendingNames.keySet().iterator();
+                oldest.next();
+                oldest.remove();
+                count("pendingNamesDropped", 1);
+            }
+            names = new ArrayList<>(2);
+            pendingNames.put(ip, names);
+        }
+        for (Fact.Identity n : names) if (n.value().equals(i.value())) return;
+        if (names.size() < 4) names.add(i);
     }
 
     private MacInfo macInfo(long mac) {

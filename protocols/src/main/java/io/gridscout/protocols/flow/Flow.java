@@ -42,6 +42,7 @@ public final class Flow implements Session {
     ProtocolDecoder decoder;
     boolean[] heard = new boolean[2];
     boolean finSeen0, finSeen1, closed, hadPayload;
+    boolean complete;                      // the decoder said the flow has told all it will (UDP)
 
     long firstSeen, lastSeen, packets, bytes;
     long flushedPackets, flushedBytes;
@@ -164,6 +165,11 @@ public final class Flow implements Session {
         opKinds[opCount] = kind;
         opCounts[opCount] = 1;
         opCount++;
+    }
+
+    @Override
+    public void complete() {
+        complete = true;
     }
 
     @Override

@@ -106,6 +106,11 @@ public final class FlowTable {
         }
         touch(f, side, v, wireLen, t);
         if (v.payloadLen > 0 && f.state != Flow.IGNORED) deliver(f, side, v.buf, v.payloadOff, v.payloadLen, t);
+        if (f.complete) {                  // e.g. an answered DNS query: nothing more to learn, free the slot now
+            finish(f, t);
+            remove(f);
+            stats.flowsExpired++;
+        }
     }
 
     private void touch(Flow f, int side, FrameView v, int wireLen, long t) {

@@ -45,4 +45,10 @@ public interface Session {
      * only the first data unit tells). Conversation counters are filed under this name. First call wins.
      */
     default void protocol(String name) {}
+
+    /**
+     * The decoder has learned all this flow can tell (a DNS transaction answered): the flow may leave the table
+     * now instead of holding a slot until its idle timeout. Datagram flows only; a later datagram starts a new flow.
+     */
+    default void complete() {}
 }

@@ -49,6 +49,7 @@ final class DnsDecoder implements ProtocolDecoder {
                 s.operation(0, "query", OperationKind.READ);
             }
         }
+        if (response && !multicast) s.complete();   // one query, one answer: the flow has told all it will
         if (!response || (flags & 0x000F) != 0) return;
         int qd = DnsWire.u16(b, off + 4), records = DnsWire.u16(b, off + 6) + DnsWire.u16(b, off + 8) + DnsWire.u16(b, off + 10);
         int p = off + 12;
