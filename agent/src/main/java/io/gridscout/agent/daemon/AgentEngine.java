@@ -80,6 +80,14 @@ public final class AgentEngine {
     /** Told, on the checkpoint thread, what each successful checkpoint wrote (e.g. the Kafka outbox). */
     public interface CheckpointListener {
         void checkpointed(Inventory inv, List<ChangeEvent> events, EvidenceEngine.Result findings);
+
+        /** Before the store's checkpoint: work to run last inside its transaction (null: none), committed or rolled back with it. */
+        default InventoryStore.InTransaction inTransaction(Inventory inv, List<ChangeEvent> events, EvidenceEngine.Result findings) {
+            return null;
+        }
+
+        /** The store's checkpoint failed and was rolled back (including the {@link #inTransaction} work). */
+        default void rolledBack() {}
     }
 
     /** Opens the engine on {@code store} (null: memory only) and continues from what the store holds. */
@@ -280,12 +288,15 @@ public final class AgentEngine {
                 pending.clear();
             }
             long wall = wallNanos();
+            CheckpointListener l = checkpointListener;
             try {
-                store.checkpoint(inv, events, Map.of("lastCheckpoint", Long.toString(wall)));
-            } catch (SQLException e) {
+                InventoryStore.InTransaction also = l == null ? null : l.inTransaction(inv, events, found);
+                store.checkpoint(inv, events, Map.of("lastCheckpoint", Long.toString(wall)), also);
+            } catch (SQLException | RuntimeException e) {
                 synchronized (publishLock) {
                     pending.addAll(0, events);   // keep them for the next attempt
                 }
+                if (l != null) l.rolledBack();
                 throw e;
             }
             if (settings.eventRetentionNanos() > 0) store.pruneEvents(wall - settings.eventRetentionNanos());
@@ -295,7 +306,6 @@ public final class AgentEngine {
             synchronized (checkpointDurations) {
                 if (checkpointDurations.size() < 10_000) checkpointDurations.add(lastCheckpointNanos);
             }
-            CheckpointListener l = checkpointListener;
             if (l != null) l.checkpointed(inv, events, found);
             return events;
         }
