@@ -234,13 +234,13 @@ class FleetKafkaTest {
         List<String> lines = new ArrayList<>(Files.readAllLines(reg));
         assertThat(lines).hasSizeGreaterThan(2);
         lines.remove(lines.size() - 1);
-        lines.add("127.0.0.9,127.0.0.9,,ACME,X,1.0,,ghost,plc,,,,");
+        lines.add("127.0.0.5,127.0.0.5,,ACME,X,1.0,,ghost,plc,,,,");   // inside the field zone: declared, not seen
         Files.write(reg, lines);
         Files.writeString(sitesDir.resolve("north.yaml"), """
                 site: north
                 zones:
                   - {name: scada, kind: control-centre, cidrs: [127.0.0.1/32]}
-                  - {name: field, kind: field, cidrs: [127.0.0.4/32]}
+                  - {name: field, kind: field, cidrs: [127.0.0.4/30]}
                 writers: [127.0.0.9]
                 register: north-register.csv
                 """);
