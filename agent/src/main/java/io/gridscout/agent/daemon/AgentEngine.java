@@ -299,14 +299,18 @@ public final class AgentEngine {
                 if (l != null) l.rolledBack();
                 throw e;
             }
-            if (settings.eventRetentionNanos() > 0) store.pruneEvents(wall - settings.eventRetentionNanos());
-            lastCheckpointNanos = System.nanoTime() - started;
-            lastCheckpointWallNanos = wall;
-            checkpoints++;
-            synchronized (checkpointDurations) {
-                if (checkpointDurations.size() < 10_000) checkpointDurations.add(lastCheckpointNanos);
+            try {
+                // right after the commit: a failing prune must not leave the listener believing nothing was committed
+                if (l != null) l.checkpointed(inv, events, found);
+            } finally {
+                if (settings.eventRetentionNanos() > 0) store.pruneEvents(wall - settings.eventRetentionNanos());
+                lastCheckpointNanos = System.nanoTime() - started;
+                lastCheckpointWallNanos = wall;
+                checkpoints++;
+                synchronized (checkpointDurations) {
+                    if (checkpointDurations.size() < 10_000) checkpointDurations.add(lastCheckpointNanos);
+                }
             }
-            if (l != null) l.checkpointed(inv, events, found);
             return events;
         }
     }
