@@ -154,14 +154,8 @@ public final class AgentCommand implements java.util.concurrent.Callable<Integer
                 closeQuietly(db);
                 return fail("kafka: " + e.getMessage());
             }
-            io.gridscout.agent.fleet.LiveFleet f = fleet;
-            engine.onCheckpoint((inv, events, found) -> {
-                try {
-                    f.checkpointed(inv, events, found.findings());
-                } catch (IllegalStateException e) {
-                    System.err.println("gridscout: warning: checkpoint not queued for Kafka (retried next checkpoint): " + e.getMessage());
-                }
-            });
+            // the outbox append is part of the store checkpoint's transaction (one SQLite file, both or neither)
+            engine.onCheckpoint(fleet.listener());
             fleet.start();
         }
         io.gridscout.agent.fleet.LiveFleet liveFleet = fleet;
@@ -247,7 +241,7 @@ public final class AgentCommand implements java.util.concurrent.Callable<Integer
             }
             try {
                 forward(engine.checkpoint(), sinks);
-            } catch (SQLException e) {
+            } catch (SQLException | RuntimeException e) {
                 System.err.println("gridscout: error: final checkpoint failed: " + e.getMessage());
             }
             sinks.forEach(EventSink::close);

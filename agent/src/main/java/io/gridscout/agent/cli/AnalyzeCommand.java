@@ -39,8 +39,8 @@ import java.util.concurrent.Callable;
 @Command(name = "analyze", mixinStandardHelpOptions = true,
         description = "Build an asset inventory from capture files (pcap, pcapng, optionally .gz). Several captures merge into one inventory.")
 public class AnalyzeCommand implements Callable<Integer> {
-    @Parameters(arity = "1..*", paramLabel = "CAPTURE", description = "capture files")
-    List<Path> captures;
+    @Parameters(arity = "0..*", paramLabel = "CAPTURE", description = "capture files")
+    List<Path> captures = new java.util.ArrayList<>();
 
     @Option(names = "--json", paramLabel = "FILE", description = "write the inventory as JSON (schema gridscout.inventory/1); '-' for stdout")
     Path json;
@@ -112,6 +112,7 @@ public class AnalyzeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintStream out = System.out;
+        if (captures == null || captures.isEmpty()) return fail("at least one CAPTURE is required", new IllegalArgumentException());
         String std;
         SiteContext siteContext;
         List<RegisterEntry> declared;

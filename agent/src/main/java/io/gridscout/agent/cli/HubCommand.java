@@ -49,8 +49,11 @@ public final class HubCommand implements Callable<Integer> {
     @Option(names = "--event-retention-hours", paramLabel = "H", defaultValue = "720", description = "for --create-topics: events topic retention (default ${DEFAULT-VALUE})")
     long eventRetentionHours;
 
-    @Option(names = "--register", paramLabel = "FILE", description = "asset register (CSV/XLSX) that /api/v1/report reconciles the site or fleet against")
+    @Option(names = "--register", paramLabel = "FILE", description = "asset register (CSV/XLSX) that /api/v1/report reconciles the fleet (and sites whose YAML names none) against")
     Path register;
+
+    @Option(names = "--sites", paramLabel = "DIR", description = "directory of <site>.yaml site contexts (zones, writers, flows, register:) for /api/v1/report and the zone filter")
+    Path sitesDir;
 
     @Option(names = "--standard", paramLabel = "STD", defaultValue = "27019:2024", description = "reporting edition for /api/v1/report: 27019:2024 (default) or 27019:2017")
     String standard;
@@ -61,10 +64,12 @@ public final class HubCommand implements Callable<Integer> {
         String token;
         InetSocketAddress address;
         List<RegisterEntry> declared;
+        io.gridscout.agent.fleet.HubSites sites;
         String std;
         try {
             std = ControlCatalog.normaliseStandard(standard);
             declared = register == null ? null : RegisterReader.read(register);
+            sites = io.gridscout.agent.fleet.HubSites.load(sitesDir, declared);
             config = FleetConfig.of(bootstrap, kafkaConfig);
             token = Files.readString(tokenFile, StandardCharsets.UTF_8).trim();
             int colon = listen.lastIndexOf(':');
@@ -81,7 +86,7 @@ public final class HubCommand implements Callable<Integer> {
         hub.bindMetrics(registry);
         HubServer server;
         try {
-            server = new HubServer(address, hub, token, registry, declared, std);
+            server = new HubServer(address, hub, token, registry, sites, std);
         } catch (IOException | IllegalArgumentException e) {
             hub.close();
             return fail("cannot listen on " + listen + ": " + e.getMessage());

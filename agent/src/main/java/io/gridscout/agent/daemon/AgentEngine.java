@@ -80,6 +80,14 @@ public final class AgentEngine {
     /** Told, on the checkpoint thread, what each successful checkpoint wrote (e.g. the Kafka outbox). */
     public interface CheckpointListener {
         void checkpointed(Inventory inv, List<ChangeEvent> events, EvidenceEngine.Result findings);
+
+        /** Before the store's checkpoint: work to run last inside its transaction (null: none), committed or rolled back with it. */
+        default InventoryStore.InTransaction inTransaction(Inventory inv, List<ChangeEvent> events, EvidenceEngine.Result findings) {
+            return null;
+        }
+
+        /** The store's checkpoint failed and was rolled back (including the {@link #inTransaction} work). */
+        default void rolledBack() {}
     }
 
     /** Opens the engine on {@code store} (null: memory only) and continues from what the store holds. */
@@ -280,23 +288,29 @@ public final class AgentEngine {
                 pending.clear();
             }
             long wall = wallNanos();
+            CheckpointListener l = checkpointListener;
             try {
-                store.checkpoint(inv, events, Map.of("lastCheckpoint", Long.toString(wall)));
-            } catch (SQLException e) {
+                InventoryStore.InTransaction also = l == null ? null : l.inTransaction(inv, events, found);
+                store.checkpoint(inv, events, Map.of("lastCheckpoint", Long.toString(wall)), also);
+            } catch (SQLException | RuntimeException e) {
                 synchronized (publishLock) {
                     pending.addAll(0, events);   // keep them for the next attempt
                 }
+                if (l != null) l.rolledBack();
                 throw e;
             }
-            if (settings.eventRetentionNanos() > 0) store.pruneEvents(wall - settings.eventRetentionNanos());
-            lastCheckpointNanos = System.nanoTime() - started;
-            lastCheckpointWallNanos = wall;
-            checkpoints++;
-            synchronized (checkpointDurations) {
-                if (checkpointDurations.size() < 10_000) checkpointDurations.add(lastCheckpointNanos);
+            try {
+                // right after the commit: a failing prune must not leave the listener believing nothing was committed
+                if (l != null) l.checkpointed(inv, events, found);
+            } finally {
+                if (settings.eventRetentionNanos() > 0) store.pruneEvents(wall - settings.eventRetentionNanos());
+                lastCheckpointNanos = System.nanoTime() - started;
+                lastCheckpointWallNanos = wall;
+                checkpoints++;
+                synchronized (checkpointDurations) {
+                    if (checkpointDurations.size() < 10_000) checkpointDurations.add(lastCheckpointNanos);
+                }
             }
-            CheckpointListener l = checkpointListener;
-            if (l != null) l.checkpointed(inv, events, found);
             return events;
         }
     }

@@ -8,7 +8,10 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.gridscout.agent.cli.Version;
 import io.gridscout.agent.evidence.EvidenceJson;
+import io.gridscout.agent.evidence.EvidencePack;
+import io.gridscout.agent.evidence.ReportHtml;
 import io.gridscout.agent.evidence.EvidenceReport;
+import io.gridscout.mapping.controls.ControlCatalog;
 import io.gridscout.mapping.inventory.Inventory;
 import io.gridscout.mapping.register.RegisterEntry;
 import io.gridscout.mapping.site.SiteContext;
@@ -19,23 +22,28 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Executors;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 
 /**
  * The hub's HTTP API (JDK HTTP server, a small fixed thread pool). Every path needs {@code Authorization: Bearer
  * TOKEN} except {@code /health}.
  * <ul>
- * <li>{@code GET /api/v1/inventory?site=&class=&protocol=&offset=&limit=}: the {@code gridscout.inventory/1} contract
- * with a {@code site} on every asset, and counts per site, class and protocol over all matching assets;</li>
+ * <li>{@code GET /api/v1/inventory?site=&class=&protocol=&zone=&offset=&limit=}: the {@code gridscout.inventory/1}
+ * contract with a {@code site} on every asset, and counts per site, class and protocol over all matching assets
+ * ({@code zone}: a zone of the asset's site.yaml, see {@link HubSites});</li>
  * <li>{@code GET /api/v1/findings?site=}: the findings of the 27019 rules with the site, counts per site, rule, status;</li>
- * <li>{@code GET /api/v1/report?site=}: the 27019 evidence findings ({@code gridscout.evidence/1}, as findings.json)
- * computed over one site's inventory and communications, or over the fleet (asset ids prefixed {@code site/}), with
- * the hub's register reconciled when it has one;</li>
+ * <li>{@code GET /api/v1/report?site=&format=json|html|pdf|zip}: the 27019 evidence pack computed over one site's
+ * inventory and communications with its site.yaml and register, or over the fleet (asset ids prefixed {@code site/});
+ * json is findings.json ({@code gridscout.evidence/1}), zip every file {@code gridscout report} writes, same names;</li>
  * <li>{@code GET /api/v1/sites}: assets, findings and events per site, last event;</li>
  * <li>{@code GET /api/v1/status}: partitions owned, lag, records applied and duplicates dropped;</li>
  * <li>{@code GET /metrics}: Prometheus text, including consumer lag.</li>
@@ -47,18 +55,24 @@ public final class HubServer implements AutoCloseable {
     private final Hub hub;
     private final byte[] token;
     private final PrometheusMeterRegistry registry;
-    private final List<RegisterEntry> register;
+    private final HubSites sites;
     private final String standard;
     private java.util.concurrent.ExecutorService pool;
 
     public HubServer(InetSocketAddress listen, Hub hub, String token, PrometheusMeterRegistry registry) throws IOException {
-        this(listen, hub, token, registry, null, "27019:2024");
+        this(listen, hub, token, registry, HubSites.none(null), "27019:2024");
     }
 
     /** {@code register}: the asset register the report reconciles against (null: no reconciliation); {@code standard}: its edition. */
     public HubServer(InetSocketAddress listen, Hub hub, String token, PrometheusMeterRegistry registry, List<RegisterEntry> register,
                      String standard) throws IOException {
-        this.register = register;
+        this(listen, hub, token, registry, HubSites.none(register), standard);
+    }
+
+    /** {@code sites}: per-site site.yaml (zones, writers, register) for the report and the zone filter. */
+    public HubServer(InetSocketAddress listen, Hub hub, String token, PrometheusMeterRegistry registry, HubSites sites,
+                     String standard) throws IOException {
+        this.sites = sites;
         this.standard = standard;
         if (token == null || token.length() < 16) throw new IllegalArgumentException("the hub token must have at least 16 characters");
         this.hub = hub;
@@ -96,11 +110,27 @@ public final class HubServer implements AutoCloseable {
             }
             Map<String, String> q = query(x.getRequestURI().getRawQuery());
             switch (path) {
-                case "/api/v1/inventory" -> json(x, inventory(q.get("site"), q.get("class"), q.get("protocol"),
-                        number(q.get("offset"), 0), number(q.get("limit"), Integer.MAX_VALUE)));
+                case "/api/v1/inventory" -> {
+                    String zone = q.get("zone");
+                    if (zone != null && !sites.knowsZone(q.get("site"), zone)) {
+                        error(x, 400, "unknown zone: " + zone + (q.get("site") == null ? " (no site declares it)" : " (not declared by site " + q.get("site") + ")"));
+                        return;
+                    }
+                    json(x, inventory(q.get("site"), q.get("class"), q.get("protocol"), zone,
+                            number(q.get("offset"), 0), number(q.get("limit"), Integer.MAX_VALUE)));
+                }
                 case "/api/v1/findings" -> json(x, findings(q.get("site")));
                 case "/api/v1/sites" -> json(x, sites());
-                case "/api/v1/report" -> send(x, 200, "application/json", report(q.get("site")));
+                case "/api/v1/report" -> {
+                    String std;
+                    try {
+                        std = q.containsKey("standard") ? ControlCatalog.normaliseStandard(q.get("standard")) : standard;
+                    } catch (IllegalArgumentException e) {
+                        error(x, 400, e.getMessage());
+                        return;
+                    }
+                    report(x, q.get("site"), q.getOrDefault("format", "json"), std);
+                }
                 case "/api/v1/status" -> json(x, status());
                 case "/metrics" -> send(x, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape().getBytes(StandardCharsets.UTF_8));
                 default -> error(x, 404, "no such path");
@@ -118,6 +148,11 @@ public final class HubServer implements AutoCloseable {
 
     /** A page of the matching assets ({@code offset}, {@code limit}); counts are over all matching assets. */
     ObjectNode inventory(String site, String cls, String protocol, int offset, int limit) {
+        return inventory(site, cls, protocol, null, offset, limit);
+    }
+
+    /** {@code zone}: only assets with an address in that zone of their own site's site.yaml (null: all). */
+    ObjectNode inventory(String site, String cls, String protocol, String zone, int offset, int limit) {
         ObjectNode root = JSON.createObjectNode();
         root.put("schema", Inventory.SCHEMA);
         root.putObject("generator").put("name", "gridscout-hub");
@@ -130,6 +165,7 @@ public final class HubServer implements AutoCloseable {
             JsonNode a = i.json();
             if (cls != null && !cls.equals(a.path("deviceClass").asText())) continue;
             if (protocol != null && !hasProtocol(a, protocol)) continue;
+            if (zone != null && !sites.context(i.site()).inZone(ips(a), zone)) continue;
             if (matched++ >= offset && assets.size() < limit) {
                 ObjectNode withSite = JSON.createObjectNode().put("site", i.site());
                 withSite.setAll(i.json());
@@ -145,6 +181,12 @@ public final class HubServer implements AutoCloseable {
         counts.set("byClass", JSON.valueToTree(byClass));
         counts.set("byProtocol", JSON.valueToTree(byProtocol));
         return root;
+    }
+
+    private static List<String> ips(JsonNode asset) {
+        List<String> out = new java.util.ArrayList<>();
+        for (JsonNode ip : asset.path("ips")) out.add(ip.asText());
+        return out;
     }
 
     private static boolean hasProtocol(JsonNode asset, String protocol) {
@@ -172,19 +214,71 @@ public final class HubServer implements AutoCloseable {
         return root;
     }
 
+    /** The evidence pack's files, by format: json = findings.json, html = report.html, pdf = report.pdf, zip = every file. */
+    static final Map<String, String> FORMATS = Map.of("json", "findings.json", "html", "report.html", "pdf", "report.pdf", "zip", "");
+
+    private void report(HttpExchange x, String site, String format, String std) throws IOException {
+        if (!FORMATS.containsKey(format)) {
+            error(x, 400, "format must be json, html, pdf or zip");
+            return;
+        }
+        EvidenceReport r = evidence(site, std);
+        switch (format) {
+            case "json" -> {
+                ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
+                EvidenceJson.write(r, out);
+                send(x, 200, "application/json", out.toByteArray());
+            }
+            case "html" -> send(x, 200, "text/html; charset=utf-8", ReportHtml.render(r).getBytes(StandardCharsets.UTF_8));
+            default -> {
+                // the pack exactly as `gridscout report` writes it (same writer, same file names), from a scratch directory
+                Path dir = Files.createTempDirectory("gridscout-hub-pack");
+                try {
+                    List<String> warnings = EvidencePack.write(r, dir);
+                    for (String w : warnings) System.err.println("gridscout hub: " + w);
+                    if (format.equals("pdf")) {
+                        Path pdf = dir.resolve("report.pdf");
+                        if (!Files.exists(pdf)) error(x, 500, String.join("; ", warnings));
+                        else send(x, 200, "application/pdf", Files.readAllBytes(pdf));
+                    } else {
+                        x.getResponseHeaders().add("Content-Disposition", "attachment; filename=\"gridscout-evidence-"
+                                + (site == null ? "fleet" : site.replaceAll("[^A-Za-z0-9._-]", "_")) + ".zip\"");
+                        send(x, 200, "application/zip", zip(dir));
+                    }
+                } finally {
+                    try (var files = Files.list(dir)) {
+                        for (Path f : files.toList()) Files.deleteIfExists(f);
+                    }
+                    Files.deleteIfExists(dir);
+                }
+            }
+        }
+    }
+
+    /** The evidence over the site (or the fleet when {@code site} is null), with the site's zones and register. */
+    EvidenceReport evidence(String site, String std) {
+        Inventory inv = FleetEvidence.inventory(hub.store(), site);
+        SiteContext ctx = site == null ? SiteContext.empty() : sites.context(site);
+        return EvidenceReport.build(inv, ctx, sites.register(site), std, Version.get());
+    }
+
     /** findings.json over the site (or the fleet when {@code site} is null). */
     byte[] report(String site) throws IOException {
-        Inventory inv = FleetEvidence.inventory(hub.store(), site);
-        SiteContext ctx = site == null ? SiteContext.empty() : siteNamed(site);
-        EvidenceReport r = EvidenceReport.build(inv, ctx, register, standard, Version.get());
         ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
-        EvidenceJson.write(r, out);
+        EvidenceJson.write(evidence(site, standard), out);
         return out.toByteArray();
     }
 
-    /** The hub has no site.yaml per site (zones, writers): the report names the site and runs the rules that need none. */
-    private static SiteContext siteNamed(String name) {
-        return new SiteContext(name, List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), null);
+    private static byte[] zip(Path dir) throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream(1 << 16);
+        try (ZipOutputStream z = new ZipOutputStream(b); var files = Files.list(dir)) {
+            for (Path f : files.sorted().toList()) {
+                z.putNextEntry(new ZipEntry(f.getFileName().toString()));
+                Files.copy(f, z);
+                z.closeEntry();
+            }
+        }
+        return b.toByteArray();
     }
 
     private ObjectNode sites() {

@@ -1,6 +1,9 @@
 package io.gridscout.agent.fleet;
 
+import io.gridscout.agent.daemon.AgentEngine;
+import io.gridscout.agent.store.InventoryStore;
 import io.gridscout.mapping.events.ChangeEvent;
+import io.gridscout.mapping.evidence.EvidenceEngine;
 import io.gridscout.mapping.evidence.Finding;
 import io.gridscout.mapping.inventory.Inventory;
 
@@ -45,7 +48,10 @@ public final class LiveFleet implements AutoCloseable {
         return site;
     }
 
-    /** Checkpoint thread: appends this checkpoint's assets, findings and events to the outbox and wakes the sender. */
+    /**
+     * Checkpoint thread: appends this checkpoint's assets, findings and events to the outbox and wakes the sender, in a
+     * transaction of its own (after the store's); {@link #listener()} does it in the store's transaction instead.
+     */
     public synchronized void checkpointed(Inventory inv, List<ChangeEvent> events, List<Finding> findings) {
         List<ChangeEvent> all = events;
         if (!held.isEmpty()) {
@@ -64,6 +70,40 @@ public final class LiveFleet implements AutoCloseable {
         synchronized (wake) {
             wake.notifyAll();
         }
+    }
+
+    /**
+     * The engine's checkpoint listener that makes the store checkpoint and the outbox append ONE SQLite transaction:
+     * the records are appended on the store's connection inside its checkpoint (same file, table {@value #TABLE}),
+     * so a crash or a failure anywhere in between leaves neither or both. When the store rolls back, the engine keeps
+     * the events for its next checkpoint, which then publishes them with its own.
+     */
+    public AgentEngine.CheckpointListener listener() {
+        return new AgentEngine.CheckpointListener() {
+            private Publisher.Prepared prepared;
+
+            @Override
+            public InventoryStore.InTransaction inTransaction(Inventory inv, List<ChangeEvent> events, EvidenceEngine.Result findings) {
+                Publisher.Prepared p = publisher.prepareCheckpoint(site, inv, events, findings.findings());
+                prepared = p;
+                return c -> outbox.appendOn(c, p.records());
+            }
+
+            @Override
+            public void rolledBack() {
+                prepared = null;
+                appendFailures++;
+            }
+
+            @Override
+            public void checkpointed(Inventory inv, List<ChangeEvent> events, EvidenceEngine.Result findings) {
+                if (prepared != null) publisher.committed(prepared);
+                prepared = null;
+                synchronized (wake) {
+                    wake.notifyAll();
+                }
+            }
+        };
     }
 
     /** Records waiting for Kafka. */

@@ -133,6 +133,21 @@ public final class Publisher implements AutoCloseable {
      * their order). Checkpoint thread only; {@link #drain} may run at the same time on another thread.
      */
     public long checkpoint(String site, Inventory inv, List<ChangeEvent> events, List<Finding> findings) {
+        Prepared p = prepareCheckpoint(site, inv, events, findings);
+        long last = outbox.append(p.records());
+        // only after the append committed: a failed append is retried in full by the next checkpoint
+        committed(p);
+        return last;
+    }
+
+    /** A checkpoint's records, and what is live once they are committed. */
+    public record Prepared(List<Outbox.Pending> records, Map<String, Long> assets, Map<String, Long> comms, Map<String, Long> findings) {}
+
+    /**
+     * The records {@link #checkpoint} would append, for a caller that appends them in a transaction of its own (the
+     * agent's store checkpoint, {@link SqliteOutbox#appendOn}); call {@link #committed} once that transaction committed.
+     */
+    public Prepared prepareCheckpoint(String site, Inventory inv, List<ChangeEvent> events, List<Finding> findings) {
         FleetRecords.checkSite(site);
         if (liveAssets == null) {
             // first checkpoint of this process: publish everything, retire what the outbox published before and is gone
@@ -178,12 +193,14 @@ public final class Publisher implements AutoCloseable {
                 g.writeEndObject();
             })));
         }
-        long last = outbox.append(out);
-        // only after the append committed: a failed append is retried in full by the next checkpoint
-        liveAssets = assets;
-        liveFindings = found;
-        liveComms = comms;
-        return last;
+        return new Prepared(out, assets, comms, found);
+    }
+
+    /** The prepared checkpoint was committed: later checkpoints publish changes against it. */
+    public void committed(Prepared p) {
+        liveAssets = p.assets();
+        liveFindings = p.findings();
+        liveComms = p.comms();
     }
 
     /**

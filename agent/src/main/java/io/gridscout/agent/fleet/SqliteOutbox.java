@@ -59,35 +59,50 @@ public final class SqliteOutbox implements Outbox {
         if (records.isEmpty()) return -1;
         try {
             db.setAutoCommit(false);
-            long last = -1;
-            try (PreparedStatement ins = db.prepareStatement("INSERT INTO " + t + " (topic, key, value) VALUES (?, ?, ?)", Statement.RETURN_GENERATED_KEYS);
-                 PreparedStatement put = db.prepareStatement("INSERT OR IGNORE INTO " + t + "_keys (topic, key) VALUES (?, ?)");
-                 PreparedStatement del = db.prepareStatement("DELETE FROM " + t + "_keys WHERE topic = ? AND key = ?")) {
-                for (Pending p : records) {
-                    ins.setString(1, p.topic());
-                    ins.setString(2, p.key());
-                    ins.setBytes(3, p.value());
-                    ins.executeUpdate();
-                    try (ResultSet k = ins.getGeneratedKeys()) {
-                        k.next();
-                        last = k.getLong(1);
-                    }
-                    PreparedStatement live = p.value() == null ? del : put;
-                    live.setString(1, p.topic());
-                    live.setString(2, p.key());
-                    live.executeUpdate();
-                }
+            try {
+                long last = insert(db, records);
                 db.commit();
+                return last;
             } catch (SQLException e) {
                 db.rollback();
                 throw e;
             } finally {
                 db.setAutoCommit(true);
             }
-            return last;
         } catch (SQLException e) {
             throw new IllegalStateException("outbox append: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Appends {@code records} on {@code c}, a connection to the same file (the agent's store), inside the caller's
+     * transaction: they are committed or rolled back with whatever else the caller writes. Returns the last sequence number.
+     */
+    public long appendOn(Connection c, List<Pending> records) throws SQLException {
+        return records.isEmpty() ? -1 : insert(c, records);
+    }
+
+    private long insert(Connection c, List<Pending> records) throws SQLException {
+        long last = -1;
+        try (PreparedStatement ins = c.prepareStatement("INSERT INTO " + t + " (topic, key, value) VALUES (?, ?, ?)", Statement.RETURN_GENERATED_KEYS);
+             PreparedStatement put = c.prepareStatement("INSERT OR IGNORE INTO " + t + "_keys (topic, key) VALUES (?, ?)");
+             PreparedStatement del = c.prepareStatement("DELETE FROM " + t + "_keys WHERE topic = ? AND key = ?")) {
+            for (Pending p : records) {
+                ins.setString(1, p.topic());
+                ins.setString(2, p.key());
+                ins.setBytes(3, p.value());
+                ins.executeUpdate();
+                try (ResultSet k = ins.getGeneratedKeys()) {
+                    k.next();
+                    last = k.getLong(1);
+                }
+                PreparedStatement live = p.value() == null ? del : put;
+                live.setString(1, p.topic());
+                live.setString(2, p.key());
+                live.executeUpdate();
+            }
+        }
+        return last;
     }
 
     @Override

@@ -113,8 +113,22 @@ public final class InventoryStore implements AutoCloseable {
         }
     }
 
+    /** Work done on the store's own connection inside a checkpoint's transaction (e.g. the Kafka outbox append). */
+    @FunctionalInterface
+    public interface InTransaction {
+        void run(Connection c) throws SQLException;
+    }
+
     /** Replaces the stored inventory by {@code inv}, appends {@code events} and stores meta values, in one transaction. */
-    public synchronized void checkpoint(Inventory inv, List<ChangeEvent> events, Map<String, String> meta) throws SQLException {
+    public void checkpoint(Inventory inv, List<ChangeEvent> events, Map<String, String> meta) throws SQLException {
+        checkpoint(inv, events, meta, null);
+    }
+
+    /**
+     * As {@link #checkpoint(Inventory, List, Map)}, and runs {@code also} (null: nothing) last in the same transaction:
+     * either everything is committed or, when anything fails, nothing.
+     */
+    public synchronized void checkpoint(Inventory inv, List<ChangeEvent> events, Map<String, String> meta, InTransaction also) throws SQLException {
         db.setAutoCommit(false);
         try {
             try (Statement s = db.createStatement()) {
@@ -227,6 +241,7 @@ public final class InventoryStore implements AutoCloseable {
                 }
                 p.executeBatch();
             }
+            if (also != null) also.run(db);
             db.commit();
         } catch (SQLException | RuntimeException e) {
             db.rollback();

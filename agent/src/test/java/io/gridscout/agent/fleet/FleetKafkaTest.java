@@ -213,9 +213,93 @@ class FleetKafkaTest {
             for (JsonNode f : fleet.path("findings")) {
                 for (JsonNode a : f.path("assets")) assertThat(want).containsKey(a.asText());
             }
+            packsFromTheHubEqualOfflinePacks(hub.hub());
             int unauth = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + hub.server().port() + "/api/v1/inventory")).build(),
                     HttpResponse.BodyHandlers.discarding()).statusCode();
             assertThat(unauth).isEqualTo(401);
+        }
+    }
+
+    /**
+     * The same hub behind a second HTTP server configured with {@code --sites}: north has a site.yaml (zones, a register),
+     * east none. The packs the hub writes (through {@code gridscout report --hub}) have the offline pack's file names,
+     * findings, assets.csv and reconciliation.csv; the zone filter follows north's zones.
+     */
+    static void packsFromTheHubEqualOfflinePacks(Hub hub) throws Exception {
+        Path sitesDir = Files.createDirectories(tmp.resolve("sites"));
+        String north = TestFiles.pcap(SITES.get("north")).toString();
+        // the register: the capture's own assets.csv, one asset left out and one declared device never seen
+        Path reg = sitesDir.resolve("north-register.csv");
+        assertThat(Main.run("analyze", "--quiet", "--csv", reg.toString(), north)).isZero();
+        List<String> lines = new ArrayList<>(Files.readAllLines(reg));
+        assertThat(lines).hasSizeGreaterThan(2);
+        lines.remove(lines.size() - 1);
+        lines.add("127.0.0.5,127.0.0.5,,ACME,X,1.0,,ghost,plc,,,,");   // inside the field zone: declared, not seen
+        Files.write(reg, lines);
+        Files.writeString(sitesDir.resolve("north.yaml"), """
+                site: north
+                zones:
+                  - {name: scada, kind: control-centre, cidrs: [127.0.0.1/32]}
+                  - {name: field, kind: field, cidrs: [127.0.0.4/30]}
+                writers: [127.0.0.9]
+                register: north-register.csv
+                """);
+        Path tokenFile = tmp.resolve("hub.token");
+        Files.writeString(tokenFile, TOKEN + "\n");
+        HubSites sites = HubSites.load(sitesDir, null);
+        PrometheusMeterRegistry reg2 = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        try (HubServer server = new HubServer(new InetSocketAddress("127.0.0.1", 0), hub, TOKEN, reg2, sites, "27019:2024")) {
+            String url = "http://127.0.0.1:" + server.port();
+            Map<String, List<String>> offlineArgs = Map.of(
+                    "north", List.of("--site", sitesDir.resolve("north.yaml").toString(), north),
+                    "east", List.of(TestFiles.pcap(SITES.get("east")).toString()));
+            for (Map.Entry<String, List<String>> e : offlineArgs.entrySet()) {
+                Path offline = tmp.resolve("offline-pack-" + e.getKey()), fromHub = tmp.resolve("hub-pack-" + e.getKey());
+                List<String> args = new ArrayList<>(List.of("report", "--report", offline.toString()));
+                args.addAll(e.getValue());
+                assertThat(Main.run(args.toArray(String[]::new))).isZero();
+                assertThat(Main.run("report", "--hub", url, "--token-file", tokenFile.toString(), "--site-name", e.getKey(),
+                        "--report", fromHub.toString())).as(e.getKey()).isZero();
+                assertThat(names(fromHub)).as(e.getKey()).isEqualTo(names(offline)).contains("findings.json", "report.html", "report.pdf", "assets.csv");
+                assertThat(comparable(JSON.readTree(fromHub.resolve("findings.json").toFile())))
+                        .as(e.getKey()).isEqualTo(comparable(JSON.readTree(offline.resolve("findings.json").toFile())));
+                assertThat(Files.readString(fromHub.resolve("assets.csv"))).isEqualTo(Files.readString(offline.resolve("assets.csv")));
+                assertThat(Files.readString(fromHub.resolve("report.pdf"), java.nio.charset.StandardCharsets.ISO_8859_1)).startsWith("%PDF");
+                assertThat(Files.readString(fromHub.resolve("report.html"))).contains("27019");
+            }
+            // register reconciliation through the hub: the same rows as offline, and not trivially all matched
+            assertThat(Files.readString(tmp.resolve("hub-pack-north/reconciliation.csv")))
+                    .isEqualTo(Files.readString(tmp.resolve("offline-pack-north/reconciliation.csv")));
+            JsonNode rec = JSON.readTree(tmp.resolve("hub-pack-north/findings.json").toFile()).path("summary").path("reconciliation");
+            assertThat(rec.path("not-observed").asInt()).isEqualTo(1);
+            assertThat(rec.path("unregistered").asInt()).isEqualTo(1);
+            assertThat(tmp.resolve("hub-pack-east/reconciliation.csv")).doesNotExist();
+            // the zones changed the evidence: north with its site.yaml is not the report without it
+            assertThat(comparable(get(server.port(), "/api/v1/report?site=north"))).isNotEqualTo(comparable(JSON.readTree(tmp.resolve("pack-north/findings.json").toFile())));
+            // zone filter, per the asset's own site
+            JsonNode field = get(server.port(), "/api/v1/inventory?site=north&zone=field");
+            assertThat(field.path("assets")).singleElement().satisfies(a -> assertThat(a.path("ips").toString()).contains("127.0.0.4"));
+            JsonNode scada = get(server.port(), "/api/v1/inventory?zone=scada");
+            assertThat(scada.path("assets")).isNotEmpty().allSatisfy(a -> {
+                assertThat(a.path("site").asText()).isEqualTo("north");
+                assertThat(a.path("ips").toString()).contains("127.0.0.1");
+            });
+            for (String bad : List.of("/api/v1/inventory?zone=moon", "/api/v1/inventory?site=east&zone=field", "/api/v1/report?site=north&format=doc")) {
+                int code = HTTP.send(HttpRequest.newBuilder(URI.create(url + bad)).header("Authorization", "Bearer " + TOKEN).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode();
+                assertThat(code).as(bad).isEqualTo(400);
+            }
+            // a fleet-wide pack: every site's assets, ids prefixed with the site
+            Path fleet = tmp.resolve("hub-pack-fleet");
+            assertThat(Main.run("report", "--hub", url, "--token-file", tokenFile.toString(), "--report", fleet.toString())).isZero();
+            assertThat(Files.readAllLines(fleet.resolve("assets.csv")).stream().skip(1)).isNotEmpty()
+                    .allMatch(l -> l.startsWith("north/") || l.startsWith("east/") || l.startsWith("west/"));
+        }
+    }
+
+    static List<String> names(Path dir) throws IOException {
+        try (var s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
         }
     }
 

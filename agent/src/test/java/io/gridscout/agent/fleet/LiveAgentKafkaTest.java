@@ -69,7 +69,7 @@ class LiveAgentKafkaTest {
             InventoryStore db = InventoryStore.open(store);
             AgentEngine engine = new AgentEngine(AgentEngine.Settings.defaults(), db);
             LiveFleet fleet = new LiveFleet(fc, store, SITE, "27019:2024");
-            engine.onCheckpoint((inv, events, found) -> fleet.checkpointed(inv, events, found.findings()));
+            engine.onCheckpoint(fleet.listener());   // store checkpoint and outbox append: one transaction
             fleet.start();
             return new Agent(db, engine, fleet);
         }
