@@ -169,6 +169,11 @@ public final class HubServer implements AutoCloseable {
             if (matched++ >= offset && assets.size() < limit) {
                 ObjectNode withSite = JSON.createObjectNode().put("site", i.site());
                 withSite.setAll(i.json());
+                SiteContext ctx = sites.context(i.site());
+                if (ctx.hasZones()) {   // as the agent's API: the asset's zone in its own site's site.yaml, or null
+                    SiteContext.Zone z = ctx.zoneOfAny(ips(a));
+                    withSite.put("zone", z == null ? null : z.name());
+                }
                 assets.add(withSite);
             }
             bySite.merge(i.site(), 1L, Long::sum);

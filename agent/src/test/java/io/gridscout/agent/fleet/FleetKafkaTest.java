@@ -278,12 +278,18 @@ class FleetKafkaTest {
             assertThat(comparable(get(server.port(), "/api/v1/report?site=north"))).isNotEqualTo(comparable(JSON.readTree(tmp.resolve("pack-north/findings.json").toFile())));
             // zone filter, per the asset's own site
             JsonNode field = get(server.port(), "/api/v1/inventory?site=north&zone=field");
-            assertThat(field.path("assets")).singleElement().satisfies(a -> assertThat(a.path("ips").toString()).contains("127.0.0.4"));
+            assertThat(field.path("assets")).singleElement().satisfies(a -> {
+                assertThat(a.path("ips").toString()).contains("127.0.0.4");
+                assertThat(a.path("zone").asText()).isEqualTo("field");     // the zone field, as the agent's API gives it
+            });
             JsonNode scada = get(server.port(), "/api/v1/inventory?zone=scada");
             assertThat(scada.path("assets")).isNotEmpty().allSatisfy(a -> {
                 assertThat(a.path("site").asText()).isEqualTo("north");
                 assertThat(a.path("ips").toString()).contains("127.0.0.1");
+                assertThat(a.path("zone").asText()).isEqualTo("scada");
             });
+            // a site without a site.yaml has no zones, so its assets carry no zone field
+            assertThat(get(server.port(), "/api/v1/inventory?site=east").path("assets")).isNotEmpty().allSatisfy(a -> assertThat(a.has("zone")).isFalse());
             for (String bad : List.of("/api/v1/inventory?zone=moon", "/api/v1/inventory?site=east&zone=field", "/api/v1/report?site=north&format=doc")) {
                 int code = HTTP.send(HttpRequest.newBuilder(URI.create(url + bad)).header("Authorization", "Bearer " + TOKEN).build(),
                         HttpResponse.BodyHandlers.discarding()).statusCode();
