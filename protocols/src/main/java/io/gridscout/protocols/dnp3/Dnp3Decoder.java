@@ -39,6 +39,8 @@ public final class Dnp3Decoder implements ProtocolDecoder, Dnp3Link.Handler, Dnp
         "needTime", "localControl", "deviceTrouble", "deviceRestart"};
     private static final String[] IIN2 = {"noFunctionCodeSupport", "objectUnknown", "parameterError", "eventBufferOverflow",
         "alreadyExecuting", "configCorrupt", null, null};
+    private static final int IIN1_MASK = maskOf(IIN1);
+    private static final int IIN2_MASK = maskOf(IIN2);
     private static final String[] CLASSES = {null, "class0", "class1", "class2", "class3"};
     private static final String[] G12 = {null, "crob", "pcb", "patternMask"};
     private static final String[] G70 = {"file", "fileIdentifier", "fileAuthentication", "fileCommand", "fileCommandStatus",
@@ -72,11 +74,22 @@ public final class Dnp3Decoder implements ProtocolDecoder, Dnp3Link.Handler, Dnp
     private int curFunc;
     private long curTime;
 
+    private static int maskOf(String[] names) {
+        int m = 0;
+        for (int i = 0; i < names.length; i++) if (names[i] != null) m |= 1 << i;
+        return m;
+    }
+
     public Dnp3Decoder(Session session) {
+        this(session, Dnp3Transport.SHARED);
+    }
+
+    /** With the budget that caps the transport buffers of every decoder sharing it. */
+    Dnp3Decoder(Session session, Dnp3Transport.Budget budget) {
         this.session = session;
         for (int s = 0; s < 2; s++) {
             links[s] = new Dnp3Link(s, this);
-            transports[s] = new Dnp3Transport(s, this);
+            transports[s] = new Dnp3Transport(s, this, budget);
         }
     }
 
@@ -100,15 +113,21 @@ public final class Dnp3Decoder implements ProtocolDecoder, Dnp3Link.Handler, Dnp
         transports[side].reset();
     }
 
+    @Override
+    public void onClose(long timeNanos) {
+        transports[0].close(); // buffers go back to the shared budget
+        transports[1].close();
+    }
+
     // ---- link layer
 
     @Override
-    public void onFrame(int side, int ctrl, int dst, int src, byte[] ud, int len, long t) {
+    public void onFrame(int side, int ctrl, int dst, int src, byte[] ud, int off, int len, long t) {
         boolean userData = (ctrl & Dnp3Link.PRM) != 0
                 && ((ctrl & 0x0F) == Dnp3Link.PRI_CONFIRMED_USER_DATA || (ctrl & 0x0F) == Dnp3Link.PRI_UNCONFIRMED_USER_DATA);
         int appRole = NONE;
-        if (userData && len >= 3 && (ud[0] & Dnp3Transport.FIR) != 0) {
-            int func = ud[2] & 0xFF;
+        if (userData && len >= 3 && (ud[off] & Dnp3Transport.FIR) != 0) {
+            int func = ud[off + 2] & 0xFF;
             if (Dnp3Functions.isResponse(func)) appRole = OUTSTATION;
             else if (Dnp3Functions.isRequest(func)) appRole = MASTER;
         }
@@ -116,7 +135,7 @@ public final class Dnp3Decoder implements ProtocolDecoder, Dnp3Link.Handler, Dnp
         else if (role[side] == NONE) setRole(side, (ctrl & Dnp3Link.DIR) != 0 ? MASTER : OUTSTATION, false, t);
         if (src < 0xFFF0) addAddress(side, src, t); // 0xFFF0.. are reserved/broadcast, never a station's own
         if (userData) {
-            if (len > 0) transports[side].onSegment(src, dst, ud, 0, len, t);
+            if (len > 0) transports[side].onSegment(src, dst, ud, off, len, t);
         } else {
             String name = Dnp3Link.functionName(ctrl);
             if (name != null) session.detail("linkFunction", name);
@@ -212,8 +231,8 @@ public final class Dnp3Decoder implements ProtocolDecoder, Dnp3Link.Handler, Dnp
                 session.malformed(side, "dnp3 response without IIN");
                 return;
             }
-            iin(b[off + 2] & 0xFF, IIN1);
-            iin(b[off + 3] & 0xFF, IIN2);
+            iin(b[off + 2] & 0xFF, IIN1, IIN1_MASK);
+            iin(b[off + 3] & 0xFF, IIN2, IIN2_MASK);
             if (func == Dnp3Functions.UNSOLICITED_RESPONSE) session.detail("unsolicited", "1");
             objects = off + 4;
             withData = true;
@@ -235,8 +254,9 @@ public final class Dnp3Decoder implements ProtocolDecoder, Dnp3Link.Handler, Dnp
         else if (r == Dnp3Objects.UNKNOWN_SIZE) session.detail("objectWalk", "stopped at object of unknown size");
     }
 
-    private void iin(int bits, String[] names) {
-        for (int i = 0; i < 8; i++) if ((bits & (1 << i)) != 0 && names[i] != null) session.detail("iin", names[i]);
+    private void iin(int bits, String[] names, int mask) {
+        bits &= mask; // most responses set none of the bits worth a detail (class-data bits are not)
+        for (int i = 0; bits != 0; i++, bits >>>= 1) if ((bits & 1) != 0) session.detail("iin", names[i]);
     }
 
     private void secureAuth(long t) {

@@ -1,10 +1,14 @@
 package io.gridscout.protocols.dnp3;
 
+import java.util.concurrent.atomic.AtomicLong;
+
 /**
  * DNP3 transport function: one header byte (FIN 0x80, FIR 0x40, 6-bit sequence) per link frame; segments
  * are joined into application fragments per (source, destination) link address pair of one direction.
  * Memory is bounded: at most {@link #MAX_SLOTS} partial fragments per direction, each at most
- * {@link #MAX_FRAGMENT} bytes. A lost or out-of-order segment discards the fragment, never the session.
+ * {@link #MAX_FRAGMENT} bytes, and all directions of all sessions together hold at most what their
+ * {@link Budget} allows. A lost or out-of-order segment discards the fragment, never the session.
+ * A fragment that fits one segment (the usual case) is handed on where it lies, without a copy.
  */
 public final class Dnp3Transport {
     public static final int FIN = 0x80;
@@ -12,6 +16,43 @@ public final class Dnp3Transport {
     /** Fragments are usually at most 2048 bytes; 8 KiB leaves room for large file-transfer fragments. */
     public static final int MAX_FRAGMENT = 8192;
     public static final int MAX_SLOTS = 4;
+    /** A buffer up to this size stays with its slot for the next fragment; a larger one is given back. */
+    static final int KEEP_BUFFER = 2048;
+
+    /** Cap on the fragment buffer bytes held by every transport that shares it, and what it refused. */
+    public static final class Budget {
+        private final long capBytes;
+        private final AtomicLong held = new AtomicLong();
+        private final AtomicLong refused = new AtomicLong();
+
+        public Budget(long capBytes) {
+            this.capBytes = capBytes;
+        }
+
+        boolean reserve(int bytes) {
+            if (held.addAndGet(bytes) <= capBytes) return true;
+            held.addAndGet(-bytes);
+            refused.incrementAndGet();
+            return false;
+        }
+
+        void release(int bytes) {
+            held.addAndGet(-bytes);
+        }
+
+        /** Buffer bytes held now. */
+        public long held() {
+            return held.get();
+        }
+
+        /** Fragments discarded because the cap was reached. */
+        public long refused() {
+            return refused.get();
+        }
+    }
+
+    /** The process-wide budget of the decoders: 64 MiB, i.e. thousands of sessions reassembling at once. */
+    public static final Budget SHARED = new Budget(64L << 20);
 
     /** Receives complete fragments; {@code buf} is valid only during the call. */
     public interface Handler {
@@ -22,6 +63,9 @@ public final class Dnp3Transport {
 
     private final int side;
     private final Handler handler;
+    private final Budget budget;
+    /** Slots in use: when none, a segment needs no slot lookup. */
+    private int pending;
     private final int[] keys = new int[MAX_SLOTS];
     private final boolean[] inUse = new boolean[MAX_SLOTS];
     private final byte[][] bufs = new byte[MAX_SLOTS][];
@@ -32,8 +76,13 @@ public final class Dnp3Transport {
     private long dropped;
 
     public Dnp3Transport(int side, Handler handler) {
+        this(side, handler, SHARED);
+    }
+
+    public Dnp3Transport(int side, Handler handler, Budget budget) {
         this.side = side;
         this.handler = handler;
+        this.budget = budget;
     }
 
     /** Fragments or segments discarded so far (lost segments, caps). */
@@ -50,7 +99,7 @@ public final class Dnp3Transport {
         int th = b[off] & 0xFF;
         int seq = th & 0x3F;
         int key = src << 16 | dst;
-        int slot = find(key);
+        int slot = pending == 0 ? -1 : find(key);
         if ((th & FIR) != 0) {
             if (slot >= 0 && lens[slot] > 0) {
                 dropped++;
@@ -85,13 +134,31 @@ public final class Dnp3Transport {
             byte[] f = bufs[slot];
             int n = lens[slot];
             free(slot);
-            handler.onFragment(side, src, dst, f, 0, n, timeNanos);
+            handler.onFragment(side, src, dst, f, 0, n, timeNanos); // f is still ours even if free gave it back
         }
     }
 
     /** Bytes of this direction were lost: every partial fragment is void. */
     public void reset() {
         for (int i = 0; i < MAX_SLOTS; i++) if (inUse[i]) free(i);
+    }
+
+    /** The session ended: partial fragments are void and every buffer goes back to the budget. */
+    public void close() {
+        reset();
+        for (int i = 0; i < MAX_SLOTS; i++) {
+            if (bufs[i] != null) {
+                budget.release(bufs[i].length);
+                bufs[i] = null;
+            }
+        }
+    }
+
+    /** Fragment buffer bytes this direction holds. */
+    long heldBytes() {
+        long n = 0;
+        for (byte[] b : bufs) if (b != null) n += b.length;
+        return n;
     }
 
     private boolean append(int slot, byte[] b, int off, int len) {
@@ -104,7 +171,14 @@ public final class Dnp3Transport {
         }
         byte[] f = bufs[slot];
         if (f == null || f.length < n + len) {
-            byte[] g = new byte[Math.min(MAX_FRAGMENT, Math.max(n + len, f == null ? 2048 : f.length * 2))];
+            int size = Math.min(MAX_FRAGMENT, Math.max(n + len, f == null ? 512 : f.length * 2));
+            if (!budget.reserve(size - (f == null ? 0 : f.length))) {
+                dropped++;
+                free(slot);
+                handler.onTransportError(side, "dnp3 transport memory cap");
+                return false;
+            }
+            byte[] g = new byte[size];
             if (f != null) System.arraycopy(f, 0, g, 0, n);
             bufs[slot] = f = g;
         }
@@ -132,6 +206,7 @@ public final class Dnp3Transport {
             dropped++;
             handler.onTransportError(side, "dnp3 too many partial fragments");
         }
+        if (!inUse[victim]) pending++;
         keys[victim] = key;
         inUse[victim] = true;
         lens[victim] = 0;
@@ -140,7 +215,14 @@ public final class Dnp3Transport {
     }
 
     private void free(int slot) {
+        if (inUse[slot]) pending--;
         inUse[slot] = false;
         lens[slot] = 0;
+        // a buffer grown past the usual fragment size goes back to the budget once its fragment is done
+        byte[] f = bufs[slot];
+        if (f != null && f.length > KEEP_BUFFER) {
+            budget.release(f.length);
+            bufs[slot] = null;
+        }
     }
 }
