@@ -39,6 +39,13 @@ public final class Dnp3Decoder implements ProtocolDecoder, Dnp3Link.Handler, Dnp
         "needTime", "localControl", "deviceTrouble", "deviceRestart"};
     private static final String[] IIN2 = {"noFunctionCodeSupport", "objectUnknown", "parameterError", "eventBufferOverflow",
         "alreadyExecuting", "configCorrupt", null, null};
+    /** Object groups whose headers may give a detail or a flag (see {@link #notedHeader}). */
+    private static final boolean[] NOTED_GROUPS = new boolean[121];
+
+    static {
+        for (int g : new int[] {12, 41, 50, 60, 70, 80, 110, 111, 112, 113, 120}) NOTED_GROUPS[g] = true;
+    }
+
     private static final int IIN1_MASK = maskOf(IIN1);
     private static final int IIN2_MASK = maskOf(IIN2);
     private static final String[] CLASSES = {null, "class0", "class1", "class2", "class3"};
@@ -236,19 +243,27 @@ public final class Dnp3Decoder implements ProtocolDecoder, Dnp3Link.Handler, Dnp
             if (func == Dnp3Functions.UNSOLICITED_RESPONSE) session.detail("unsolicited", "1");
             objects = off + 4;
             withData = true;
+            if (func == Dnp3Functions.AUTHENTICATE_RESP) secureAuth(t);
         } else {
-            if (role[side] == MASTER || func != Dnp3Functions.CONFIRM) {
-                session.operation(func, Dnp3Functions.name(func), Dnp3Functions.kind(func));
-            }
-            if (func == Dnp3Functions.COLD_RESTART) session.detail("restart", "cold");
-            else if (func == Dnp3Functions.WARM_RESTART) session.detail("restart", "warm");
-            if (func >= Dnp3Functions.OPEN_FILE && func <= Dnp3Functions.ABORT_FILE) fileTransfer(t);
-            if (func == Dnp3Functions.AUTHENTICATE_REQ || func == Dnp3Functions.AUTH_REQ_NO_ACK) secureAuth(t);
+            request(side, func, t);
             objects = off + 2;
             withData = Dnp3Objects.requestCarriesData(func);
         }
-        if (func == Dnp3Functions.AUTHENTICATE_RESP) secureAuth(t);
         int r = Dnp3Objects.walk(b, objects, off + len, withData, this);
+        if (r != Dnp3Objects.OK) walkProblem(side, r);
+    }
+
+    private void request(int side, int func, long t) {
+        if (role[side] == MASTER || func != Dnp3Functions.CONFIRM) {
+            session.operation(func, Dnp3Functions.name(func), Dnp3Functions.kind(func));
+        }
+        if (func == Dnp3Functions.COLD_RESTART) session.detail("restart", "cold");
+        else if (func == Dnp3Functions.WARM_RESTART) session.detail("restart", "warm");
+        if (func >= Dnp3Functions.OPEN_FILE && func <= Dnp3Functions.ABORT_FILE) fileTransfer(t);
+        if (func == Dnp3Functions.AUTHENTICATE_REQ || func == Dnp3Functions.AUTH_REQ_NO_ACK) secureAuth(t);
+    }
+
+    private void walkProblem(int side, int r) {
         if (r == Dnp3Objects.TRUNCATED) session.malformed(side, "dnp3 truncated object");
         else if (r == Dnp3Objects.BAD_QUALIFIER) session.malformed(side, "dnp3 bad qualifier");
         else if (r == Dnp3Objects.UNKNOWN_SIZE) session.detail("objectWalk", "stopped at object of unknown size");
@@ -271,6 +286,11 @@ public final class Dnp3Decoder implements ProtocolDecoder, Dnp3Link.Handler, Dnp
 
     @Override
     public void header(int group, int var, int qual, long count) {
+        // kept small so that the object walk inlines it: most headers (data points) are of no interest
+        if (group < NOTED_GROUPS.length && NOTED_GROUPS[group]) notedHeader(group, var);
+    }
+
+    private void notedHeader(int group, int var) {
         int f = curFunc;
         switch (group) {
             case 12 -> {

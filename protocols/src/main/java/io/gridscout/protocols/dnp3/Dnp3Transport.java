@@ -92,6 +92,15 @@ public final class Dnp3Transport {
 
     /** One link frame's user data: transport header then an application segment. */
     public void onSegment(int src, int dst, byte[] b, int off, int len, long timeNanos) {
+        // the usual case, a whole fragment in one segment and nothing pending: hand it on where it lies
+        if (pending == 0 && len >= 1 && (b[off] & (FIR | FIN)) == (FIR | FIN)) {
+            handler.onFragment(side, src, dst, b, off + 1, len - 1, timeNanos);
+            return;
+        }
+        reassemble(src, dst, b, off, len, timeNanos);
+    }
+
+    private void reassemble(int src, int dst, byte[] b, int off, int len, long timeNanos) {
         if (len < 1) {
             handler.onTransportError(side, "dnp3 empty transport segment");
             return;
