@@ -63,11 +63,11 @@ public final class Dnp3Decoder implements ProtocolDecoder, Dnp3Link.Handler, Dnp
     private final Dnp3Transport[] transports = new Dnp3Transport[2];
     private final int[] role = new int[2];
     private final boolean[] roleFromApp = new boolean[2];
-    private final boolean[][] serviceSent = new boolean[2][3];
+    private final boolean[] serviceSent = new boolean[2 * 3]; // [side * 3 + role]
     private final int[][] addrs = new int[2][MAX_ADDRS];
     private final int[] addrCount = new int[2];
     /** How many of addrs[side] were already emitted under each role. */
-    private final int[][] addrEmitted = new int[2][3];
+    private final int[] addrEmitted = new int[2 * 3]; // [side * 3 + role]
     private long droppedAddrs;
     private boolean secureAuth;
     private boolean fileTransfer;
@@ -158,8 +158,8 @@ public final class Dnp3Decoder implements ProtocolDecoder, Dnp3Link.Handler, Dnp
     private void setRole(int side, int r, boolean fromApp, long t) {
         role[side] = r;
         roleFromApp[side] = fromApp;
-        if (!serviceSent[side][r]) {
-            serviceSent[side][r] = true;
+        if (!serviceSent[side * 3 + r]) {
+            serviceSent[side * 3 + r] = true;
             session.facts().accept(new Fact.Service(t, session.endpoint(side), PROTOCOL, session.transport(), ROLE_NAMES[r]));
         }
         session.serverSide(r == OUTSTATION ? side : 1 - side);
@@ -183,11 +183,11 @@ public final class Dnp3Decoder implements ProtocolDecoder, Dnp3Link.Handler, Dnp
     private void emitAddresses(int side, long t) {
         int r = role[side];
         if (r == NONE) return;
-        for (int i = addrEmitted[side][r]; i < addrCount[side]; i++) {
+        for (int i = addrEmitted[side * 3 + r]; i < addrCount[side]; i++) {
             session.facts().accept(new Fact.ServiceDetail(t, session.endpoint(side), PROTOCOL, session.transport(),
                     ROLE_NAMES[r], "linkAddresses", (long) addrs[side][i]));
         }
-        addrEmitted[side][r] = addrCount[side];
+        addrEmitted[side * 3 + r] = addrCount[side];
     }
 
     private int outstationSide() {

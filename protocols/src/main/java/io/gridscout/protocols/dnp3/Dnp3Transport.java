@@ -66,12 +66,13 @@ public final class Dnp3Transport {
     private final Budget budget;
     /** Slots in use: when none, a segment needs no slot lookup. */
     private int pending;
-    private final int[] keys = new int[MAX_SLOTS];
-    private final boolean[] inUse = new boolean[MAX_SLOTS];
-    private final byte[][] bufs = new byte[MAX_SLOTS][];
-    private final int[] lens = new int[MAX_SLOTS];
-    private final int[] seqs = new int[MAX_SLOTS];
-    private final long[] lastUse = new long[MAX_SLOTS];
+    // reassembly slots, created by the first fragment that spans segments (many sessions never have one)
+    private int[] keys;
+    private boolean[] inUse;
+    private byte[][] bufs;
+    private int[] lens;
+    private int[] seqs;
+    private long[] lastUse;
     private long tick;
     private long dropped;
 
@@ -101,6 +102,14 @@ public final class Dnp3Transport {
     }
 
     private void reassemble(int src, int dst, byte[] b, int off, int len, long timeNanos) {
+        if (inUse == null) {
+            keys = new int[MAX_SLOTS];
+            inUse = new boolean[MAX_SLOTS];
+            bufs = new byte[MAX_SLOTS][];
+            lens = new int[MAX_SLOTS];
+            seqs = new int[MAX_SLOTS];
+            lastUse = new long[MAX_SLOTS];
+        }
         if (len < 1) {
             handler.onTransportError(side, "dnp3 empty transport segment");
             return;
@@ -149,12 +158,14 @@ public final class Dnp3Transport {
 
     /** Bytes of this direction were lost: every partial fragment is void. */
     public void reset() {
+        if (inUse == null) return;
         for (int i = 0; i < MAX_SLOTS; i++) if (inUse[i]) free(i);
     }
 
     /** The session ended: partial fragments are void and every buffer goes back to the budget. */
     public void close() {
         reset();
+        if (bufs == null) return;
         for (int i = 0; i < MAX_SLOTS; i++) {
             if (bufs[i] != null) {
                 budget.release(bufs[i].length);
@@ -166,7 +177,7 @@ public final class Dnp3Transport {
     /** Fragment buffer bytes this direction holds. */
     long heldBytes() {
         long n = 0;
-        for (byte[] b : bufs) if (b != null) n += b.length;
+        if (bufs != null) for (byte[] b : bufs) if (b != null) n += b.length;
         return n;
     }
 
