@@ -39,6 +39,15 @@ public final class Dnp3Decoder implements ProtocolDecoder, Dnp3Link.Handler, Dnp
         "needTime", "localControl", "deviceTrouble", "deviceRestart"};
     private static final String[] IIN2 = {"noFunctionCodeSupport", "objectUnknown", "parameterError", "eventBufferOverflow",
         "alreadyExecuting", "configCorrupt", null, null};
+    /** Object groups whose headers may give a detail or a flag (see {@link #notedHeader}). */
+    private static final boolean[] NOTED_GROUPS = new boolean[121];
+
+    static {
+        for (int g : new int[] {12, 41, 50, 60, 70, 80, 110, 111, 112, 113, 120}) NOTED_GROUPS[g] = true;
+    }
+
+    private static final int IIN1_MASK = maskOf(IIN1);
+    private static final int IIN2_MASK = maskOf(IIN2);
     private static final String[] CLASSES = {null, "class0", "class1", "class2", "class3"};
     private static final String[] G12 = {null, "crob", "pcb", "patternMask"};
     private static final String[] G70 = {"file", "fileIdentifier", "fileAuthentication", "fileCommand", "fileCommandStatus",
@@ -54,11 +63,11 @@ public final class Dnp3Decoder implements ProtocolDecoder, Dnp3Link.Handler, Dnp
     private final Dnp3Transport[] transports = new Dnp3Transport[2];
     private final int[] role = new int[2];
     private final boolean[] roleFromApp = new boolean[2];
-    private final boolean[][] serviceSent = new boolean[2][3];
+    private final boolean[] serviceSent = new boolean[2 * 3]; // [side * 3 + role]
     private final int[][] addrs = new int[2][MAX_ADDRS];
     private final int[] addrCount = new int[2];
     /** How many of addrs[side] were already emitted under each role. */
-    private final int[][] addrEmitted = new int[2][3];
+    private final int[] addrEmitted = new int[2 * 3]; // [side * 3 + role]
     private long droppedAddrs;
     private boolean secureAuth;
     private boolean fileTransfer;
@@ -72,11 +81,22 @@ public final class Dnp3Decoder implements ProtocolDecoder, Dnp3Link.Handler, Dnp
     private int curFunc;
     private long curTime;
 
+    private static int maskOf(String[] names) {
+        int m = 0;
+        for (int i = 0; i < names.length; i++) if (names[i] != null) m |= 1 << i;
+        return m;
+    }
+
     public Dnp3Decoder(Session session) {
+        this(session, Dnp3Transport.SHARED);
+    }
+
+    /** With the budget that caps the transport buffers of every decoder sharing it. */
+    Dnp3Decoder(Session session, Dnp3Transport.Budget budget) {
         this.session = session;
         for (int s = 0; s < 2; s++) {
             links[s] = new Dnp3Link(s, this);
-            transports[s] = new Dnp3Transport(s, this);
+            transports[s] = new Dnp3Transport(s, this, budget);
         }
     }
 
@@ -100,15 +120,21 @@ public final class Dnp3Decoder implements ProtocolDecoder, Dnp3Link.Handler, Dnp
         transports[side].reset();
     }
 
+    @Override
+    public void onClose(long timeNanos) {
+        transports[0].close(); // buffers go back to the shared budget
+        transports[1].close();
+    }
+
     // ---- link layer
 
     @Override
-    public void onFrame(int side, int ctrl, int dst, int src, byte[] ud, int len, long t) {
+    public void onFrame(int side, int ctrl, int dst, int src, byte[] ud, int off, int len, long t) {
         boolean userData = (ctrl & Dnp3Link.PRM) != 0
                 && ((ctrl & 0x0F) == Dnp3Link.PRI_CONFIRMED_USER_DATA || (ctrl & 0x0F) == Dnp3Link.PRI_UNCONFIRMED_USER_DATA);
         int appRole = NONE;
-        if (userData && len >= 3 && (ud[0] & Dnp3Transport.FIR) != 0) {
-            int func = ud[2] & 0xFF;
+        if (userData && len >= 3 && (ud[off] & Dnp3Transport.FIR) != 0) {
+            int func = ud[off + 2] & 0xFF;
             if (Dnp3Functions.isResponse(func)) appRole = OUTSTATION;
             else if (Dnp3Functions.isRequest(func)) appRole = MASTER;
         }
@@ -116,7 +142,7 @@ public final class Dnp3Decoder implements ProtocolDecoder, Dnp3Link.Handler, Dnp
         else if (role[side] == NONE) setRole(side, (ctrl & Dnp3Link.DIR) != 0 ? MASTER : OUTSTATION, false, t);
         if (src < 0xFFF0) addAddress(side, src, t); // 0xFFF0.. are reserved/broadcast, never a station's own
         if (userData) {
-            if (len > 0) transports[side].onSegment(src, dst, ud, 0, len, t);
+            if (len > 0) transports[side].onSegment(src, dst, ud, off, len, t);
         } else {
             String name = Dnp3Link.functionName(ctrl);
             if (name != null) session.detail("linkFunction", name);
@@ -132,8 +158,8 @@ public final class Dnp3Decoder implements ProtocolDecoder, Dnp3Link.Handler, Dnp
     private void setRole(int side, int r, boolean fromApp, long t) {
         role[side] = r;
         roleFromApp[side] = fromApp;
-        if (!serviceSent[side][r]) {
-            serviceSent[side][r] = true;
+        if (!serviceSent[side * 3 + r]) {
+            serviceSent[side * 3 + r] = true;
             session.facts().accept(new Fact.Service(t, session.endpoint(side), PROTOCOL, session.transport(), ROLE_NAMES[r]));
         }
         session.serverSide(r == OUTSTATION ? side : 1 - side);
@@ -157,11 +183,11 @@ public final class Dnp3Decoder implements ProtocolDecoder, Dnp3Link.Handler, Dnp
     private void emitAddresses(int side, long t) {
         int r = role[side];
         if (r == NONE) return;
-        for (int i = addrEmitted[side][r]; i < addrCount[side]; i++) {
+        for (int i = addrEmitted[side * 3 + r]; i < addrCount[side]; i++) {
             session.facts().accept(new Fact.ServiceDetail(t, session.endpoint(side), PROTOCOL, session.transport(),
                     ROLE_NAMES[r], "linkAddresses", (long) addrs[side][i]));
         }
-        addrEmitted[side][r] = addrCount[side];
+        addrEmitted[side * 3 + r] = addrCount[side];
     }
 
     private int outstationSide() {
@@ -212,31 +238,40 @@ public final class Dnp3Decoder implements ProtocolDecoder, Dnp3Link.Handler, Dnp
                 session.malformed(side, "dnp3 response without IIN");
                 return;
             }
-            iin(b[off + 2] & 0xFF, IIN1);
-            iin(b[off + 3] & 0xFF, IIN2);
+            iin(b[off + 2] & 0xFF, IIN1, IIN1_MASK);
+            iin(b[off + 3] & 0xFF, IIN2, IIN2_MASK);
             if (func == Dnp3Functions.UNSOLICITED_RESPONSE) session.detail("unsolicited", "1");
             objects = off + 4;
             withData = true;
+            if (func == Dnp3Functions.AUTHENTICATE_RESP) secureAuth(t);
         } else {
-            if (role[side] == MASTER || func != Dnp3Functions.CONFIRM) {
-                session.operation(func, Dnp3Functions.name(func), Dnp3Functions.kind(func));
-            }
-            if (func == Dnp3Functions.COLD_RESTART) session.detail("restart", "cold");
-            else if (func == Dnp3Functions.WARM_RESTART) session.detail("restart", "warm");
-            if (func >= Dnp3Functions.OPEN_FILE && func <= Dnp3Functions.ABORT_FILE) fileTransfer(t);
-            if (func == Dnp3Functions.AUTHENTICATE_REQ || func == Dnp3Functions.AUTH_REQ_NO_ACK) secureAuth(t);
+            request(side, func, t);
             objects = off + 2;
             withData = Dnp3Objects.requestCarriesData(func);
         }
-        if (func == Dnp3Functions.AUTHENTICATE_RESP) secureAuth(t);
         int r = Dnp3Objects.walk(b, objects, off + len, withData, this);
+        if (r != Dnp3Objects.OK) walkProblem(side, r);
+    }
+
+    private void request(int side, int func, long t) {
+        if (role[side] == MASTER || func != Dnp3Functions.CONFIRM) {
+            session.operation(func, Dnp3Functions.name(func), Dnp3Functions.kind(func));
+        }
+        if (func == Dnp3Functions.COLD_RESTART) session.detail("restart", "cold");
+        else if (func == Dnp3Functions.WARM_RESTART) session.detail("restart", "warm");
+        if (func >= Dnp3Functions.OPEN_FILE && func <= Dnp3Functions.ABORT_FILE) fileTransfer(t);
+        if (func == Dnp3Functions.AUTHENTICATE_REQ || func == Dnp3Functions.AUTH_REQ_NO_ACK) secureAuth(t);
+    }
+
+    private void walkProblem(int side, int r) {
         if (r == Dnp3Objects.TRUNCATED) session.malformed(side, "dnp3 truncated object");
         else if (r == Dnp3Objects.BAD_QUALIFIER) session.malformed(side, "dnp3 bad qualifier");
         else if (r == Dnp3Objects.UNKNOWN_SIZE) session.detail("objectWalk", "stopped at object of unknown size");
     }
 
-    private void iin(int bits, String[] names) {
-        for (int i = 0; i < 8; i++) if ((bits & (1 << i)) != 0 && names[i] != null) session.detail("iin", names[i]);
+    private void iin(int bits, String[] names, int mask) {
+        bits &= mask; // most responses set none of the bits worth a detail (class-data bits are not)
+        for (int i = 0; bits != 0; i++, bits >>>= 1) if ((bits & 1) != 0) session.detail("iin", names[i]);
     }
 
     private void secureAuth(long t) {
@@ -251,6 +286,11 @@ public final class Dnp3Decoder implements ProtocolDecoder, Dnp3Link.Handler, Dnp
 
     @Override
     public void header(int group, int var, int qual, long count) {
+        // kept small so that the object walk inlines it: most headers (data points) are of no interest
+        if (group < NOTED_GROUPS.length && NOTED_GROUPS[group]) notedHeader(group, var);
+    }
+
+    private void notedHeader(int group, int var) {
         int f = curFunc;
         switch (group) {
             case 12 -> {

@@ -39,18 +39,21 @@ public final class Dnp3Link {
         SEC_NAMES[15] = "NOT_SUPPORTED";
     }
 
-    /** Receives the good frames of one direction. {@code userData} is valid only during the call. */
+    /** Receives the good frames of one direction. {@code userData[userOff..)} is valid only during the call. */
     public interface Handler {
-        void onFrame(int side, int ctrl, int dst, int src, byte[] userData, int userLen, long timeNanos);
+        void onFrame(int side, int ctrl, int dst, int src, byte[] userData, int userOff, int userLen, long timeNanos);
 
         void onLinkError(int side, String reason);
     }
 
     private final int side;
     private final Handler handler;
-    private final byte[] buf = new byte[MAX_FRAME * 2];
+    private static final int BUF_SIZE = MAX_FRAME * 2;
+    /** Partial frame carried over between TCP segments; allocated when first needed (most never need it). */
+    private byte[] buf;
     private int used;
-    private final byte[] userData = new byte[MAX_USER_DATA];
+    /** User data of a multi-block frame with its CRCs stripped; allocated when first needed. */
+    private byte[] userData;
     private boolean inJunk;
     private long junkBytes;
 
@@ -87,12 +90,15 @@ public final class Dnp3Link {
             int consumed = parse(b, off, len, timeNanos);
             off += consumed;
             len -= consumed;
-            if (len <= buf.length) {
+            if (len == 0) return;
+            if (buf == null) buf = new byte[BUF_SIZE];
+            if (len <= BUF_SIZE) {
                 System.arraycopy(b, off, buf, 0, len);
                 used = len;
                 return;
             }
         }
+        if (buf == null) buf = new byte[BUF_SIZE];
         while (len > 0) {
             int n = Math.min(len, buf.length - used);
             System.arraycopy(b, off, buf, used, n);
@@ -143,17 +149,16 @@ public final class Dnp3Link {
             inJunk = false;
             int userLen = lenByte - 5;
             int q = p + HEADER_LEN;
-            int w = 0;
-            boolean ok = true;
-            while (w < userLen) {
-                int blk = Math.min(16, userLen - w);
-                if (!Dnp3Crc.check(b, q, blk)) {
-                    ok = false;
-                    break;
-                }
-                System.arraycopy(b, q, userData, w, blk);
-                w += blk;
-                q += blk + 2;
+            byte[] ud = b;
+            int udOff = q;
+            boolean ok;
+            if (userLen <= 16) {
+                ok = Dnp3Crc.checkBlocks(b, q, userLen); // one block (or none) is used where it lies
+            } else {
+                if (userData == null) userData = new byte[MAX_USER_DATA];
+                ok = Dnp3Crc.checkAndStrip(b, q, userLen, userData);
+                ud = userData;
+                udOff = 0;
             }
             if (!ok) {
                 handler.onLinkError(side, "dnp3 link block crc");
@@ -164,7 +169,7 @@ public final class Dnp3Link {
             int ctrl = b[p + 3] & 0xFF;
             int dst = (b[p + 4] & 0xFF) | (b[p + 5] & 0xFF) << 8;
             int src = (b[p + 6] & 0xFF) | (b[p + 7] & 0xFF) << 8;
-            handler.onFrame(side, ctrl, dst, src, userData, userLen, timeNanos);
+            handler.onFrame(side, ctrl, dst, src, ud, udOff, userLen, timeNanos);
             p += size;
         }
         // Keep at most one header's worth of undecided bytes: a buffer full of junk must still drain.

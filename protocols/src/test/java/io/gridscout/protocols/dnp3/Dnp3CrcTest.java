@@ -26,4 +26,33 @@ class Dnp3CrcTest {
             }
         }
     }
+
+    @Test
+    void blockChecksAgreeWithTheBytewiseFormAndCatchEveryCorruptedBlock() {
+        SplittableRandom r = new SplittableRandom(20000);
+        for (int userLen = 0; userLen <= Dnp3Link.MAX_USER_DATA; userLen++) {
+            byte[] user = new byte[userLen];
+            for (int i = 0; i < userLen; i++) user[i] = (byte) r.nextInt(256);
+            byte[] frame = Dnp3Frames.frame(0x44, 1, 10, user);
+            byte[] wire = new byte[frame.length + 7];
+            int at = 3 + r.nextInt(4); // not at the array start: the block reads must stay inside the frame
+            System.arraycopy(frame, 0, wire, at, frame.length);
+            byte[] out = new byte[Dnp3Link.MAX_USER_DATA];
+            assertThat(Dnp3Crc.check(wire, at, 8)).isTrue();
+            assertThat(Dnp3Crc.checkBlocks(wire, at + 10, userLen)).as("len %d", userLen).isTrue();
+            assertThat(Dnp3Crc.checkAndStrip(wire, at + 10, userLen, out)).isTrue();
+            assertThat(java.util.Arrays.copyOf(out, userLen)).isEqualTo(user);
+            for (int blk = 0; blk * 16 < userLen; blk++) {
+                int n = Math.min(16, userLen - blk * 16);
+                int q = at + 10 + blk * 18;
+                assertThat(Dnp3Crc.check(wire, q, n)).isTrue();
+                assertThat(~Dnp3Crc.rawShort(wire, q, n) & 0xFFFF).isEqualTo(Dnp3Crc.computeBytewise(wire, q, n));
+                int flip = q + r.nextInt(n + 2); // a data or CRC byte of this block
+                wire[flip] ^= (byte) (1 << r.nextInt(8));
+                assertThat(Dnp3Crc.checkBlocks(wire, at + 10, userLen)).as("len %d block %d", userLen, blk).isFalse();
+                assertThat(Dnp3Crc.checkAndStrip(wire, at + 10, userLen, out)).isFalse();
+                System.arraycopy(frame, 0, wire, at, frame.length); // repaired for the next block
+            }
+        }
+    }
 }

@@ -177,6 +177,45 @@ class Dnp3DecoderTest {
     }
 
     @Test
+    void transportBuffersOfAllSessionsShareACap() {
+        // a 488-byte fragment in two frames needs a reassembly buffer (512 bytes); two sessions fit a 1200-byte budget
+        Dnp3Transport.Budget budget = new Dnp3Transport.Budget(1200);
+        byte[] app = new byte[488];
+        app[0] = (byte) 0xC0;
+        app[1] = (byte) Dnp3Functions.RESPONSE;
+        byte[] objs = Dnp3Frames.hex("6e f0 07 02"); // g110v240, 2 objects of 240 octets: 4 + 4 + 480 bytes
+        System.arraycopy(objs, 0, app, 4, objs.length);
+        List<byte[]> segs = splitFrames(Dnp3Frames.frames(false, 1, 10, app, 249, 0));
+        assertThat(segs).hasSize(2);
+        List<RecordingSession> sessions = new ArrayList<>();
+        List<Dnp3Decoder> decoders = new ArrayList<>();
+        for (int k = 0; k < 3; k++) {
+            RecordingSession s = RecordingSession.tcp("dnp3", 20000);
+            Dnp3Decoder d = new Dnp3Decoder(s, budget);
+            d.onData(1, segs.get(0), 0, segs.get(0).length, k); // the first segment: the fragment is pending
+            sessions.add(s);
+            decoders.add(d);
+        }
+        assertThat(sessions.get(0).malformed).isEmpty();
+        assertThat(sessions.get(1).malformed).isEmpty();
+        assertThat(sessions.get(2).malformed).containsExactly("dnp3 transport memory cap");
+        assertThat(budget.refused()).isEqualTo(1);
+        assertThat(budget.held()).isLessThanOrEqualTo(1200);
+        // the sessions within the cap complete their fragment
+        byte[] last = segs.get(1);
+        decoders.get(0).onData(1, last, 0, last.length, 5);
+        assertThat(sessions.get(0).details).containsEntry("dataObject=octetString", 1L);
+        // closed sessions give their buffers back, and a new one fits again
+        for (Dnp3Decoder d : decoders) d.onClose(6);
+        assertThat(budget.held()).isZero();
+        RecordingSession s = RecordingSession.tcp("dnp3", 20000);
+        Dnp3Decoder d = new Dnp3Decoder(s, budget);
+        for (byte[] f : segs) d.onData(1, f, 0, f.length, 7);
+        assertThat(s.malformed).isEmpty();
+        assertThat(s.details).containsEntry("dataObject=octetString", 1L);
+    }
+
+    @Test
     void secureAuthenticationAndFileTransferAreRecordedOnTheOutstation() {
         RecordingSession s = RecordingSession.tcp("dnp3", 20000);
         Dnp3Decoder d = new Dnp3Decoder(s);
