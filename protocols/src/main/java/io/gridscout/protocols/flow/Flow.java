@@ -174,9 +174,14 @@ public final class Flow implements Session {
 
     @Override
     public void detail(String name, String value) {
+        for (int i = 0; i < detailCount; i++) {     // decoders pass constants: identity first, as operation() does
+            if (detailNames[i] == name && detailValues[i] == value) {
+                detailCounts[i]++;
+                return;
+            }
+        }
         for (int i = 0; i < detailCount; i++) {
-            if ((detailNames[i] == name || detailNames[i].equals(name))
-                    && (detailValues[i] == value || detailValues[i].equals(value))) {
+            if (detailNames[i].equals(name) && detailValues[i].equals(value)) {
                 detailCounts[i]++;
                 return;
             }
