@@ -44,6 +44,7 @@ public final class Flow implements Session {
     boolean finSeen0, finSeen1, closed, hadPayload;
 
     long firstSeen, lastSeen, packets, bytes;
+    long tag;                              // the table's tag when last touched (see FlowTable.tag)
     long flushedPackets, flushedBytes;
     int malformedFacts;
 
