@@ -30,19 +30,22 @@ import java.util.function.Function;
  * active first. The one remaining difference is the flow cap: each lane's table has its own (the caller
  * divides the cap), so evictions differ once a table is full.
  *
- * <p>Frames travel in rounds of {@link #ROUND} frames (shorter when a batch fills up); every worker gets its
+ * <p>Frames travel in rounds of up to {@link #ROUND_FRAMES_TOTAL} frames (shorter when a batch fills up); every worker gets its
  * batch for every round and answers with one chunk of facts; the reader merges a round once all lanes have it.
  * Batches are recycled through a bounded free queue per worker (the reader blocks when a worker falls behind
  * by {@link #BATCHES_PER_WORKER} rounds).
  */
 public final class ShardedPipeline implements AutoCloseable {
-    static final int ROUND = 2048;
-    static final int BATCH_BYTES = 512 * 1024;
+    // Large rounds and several in flight: each hand-over may cost a thread wake-up, which on a busy machine takes
+    // milliseconds (with 2048-frame rounds, waiting for wake-ups took longer than the work).
+    // Memory stays that of 2048-frame, 512 KiB batches per worker times 8 workers: fewer workers get larger rounds.
+    static final int ROUND_FRAMES_TOTAL = Integer.getInteger("gridscout.analyze.roundFrames", 16384);
+    static final int BATCH_BYTES_TOTAL = Integer.getInteger("gridscout.analyze.batchBytes", 4 << 20);
     static final int BATCHES_PER_WORKER = 6;
     /** Default share of the flow buckets run by the reader's own lane with 2 lanes (measured, see docs/performance.md). */
     static final double READER_SHARE_2 = 0.30;
 
-    private final int n;
+    private final int n, round, batchBytes;
     private final FactSink target;
     private final Lane local;
     private final Pipeline localPipeline;
@@ -65,6 +68,8 @@ public final class ShardedPipeline implements AutoCloseable {
         if (n < 2) throw new IllegalArgumentException("at least 2 lanes");
         if (n > 127) throw new IllegalArgumentException("at most 127 lanes");
         this.n = n;
+        this.round = Math.max(2048, ROUND_FRAMES_TOTAL / (n - 1));
+        this.batchBytes = Math.max(512 * 1024, BATCH_BYTES_TOTAL / (n - 1));
         this.target = target;
         this.local = new Lane(pipelines);
         this.localPipeline = local.pipeline;
@@ -75,7 +80,7 @@ public final class ShardedPipeline implements AutoCloseable {
             laneOfBucket[b] = (byte) (b < mine ? 0 : 1 + (b - mine) % (n - 1));
         }
         for (int i = 1; i < n; i++) {
-            workers[i] = new Worker(i, pipelines);
+            workers[i] = new Worker(i, pipelines, round, batchBytes);
             filling[i] = workers[i].free.poll();
         }
         for (int i = 1; i < n; i++) workers[i].thread.start();
@@ -95,7 +100,7 @@ public final class ShardedPipeline implements AutoCloseable {
         int lane = bucket < 0 ? 0 : laneOfBucket[bucket];
         if (lane != 0) {
             Batch b = filling[lane];
-            if (b.n == ROUND || b.data.length - b.used < len) {
+            if (b.n == round || b.data.length - b.used < len) {
                 endRound();
                 b = filling[lane];
                 if (b.data.length < len) b.data = new byte[len];   // a frame larger than a batch (rare): grow this one
@@ -118,7 +123,7 @@ public final class ShardedPipeline implements AutoCloseable {
         } else {
             local.tick(k, timeNanos);
         }
-        if (inRound == ROUND) endRound();
+        if (inRound == round) endRound();
     }
 
     /** Hands every worker its batch of this round, then merges whatever rounds are complete. */
@@ -187,7 +192,10 @@ public final class ShardedPipeline implements AutoCloseable {
             heads[0] = localChunks.poll();
             for (int i = 1; i < n; i++) heads[i] = workers[i].out.take();
             merge(heads);
-            if (heads[0].last) return;
+            boolean last = heads[0].last;
+            local.recycle(heads[0]);
+            for (int i = 1; i < n; i++) workers[i].lane.recycle(heads[i]);
+            if (last) return;
         }
     }
 
@@ -266,6 +274,8 @@ public final class ShardedPipeline implements AutoCloseable {
         static final long END = Long.MAX_VALUE;   // key1 of the final close: after every frame
         final Pipeline pipeline;
         final FlowTable flows;
+        /** Chunks the reader has merged, back for reuse (no allocation per round once warm). */
+        final java.util.concurrent.ConcurrentLinkedQueue<Chunk> spare = new java.util.concurrent.ConcurrentLinkedQueue<>();
         Chunk chunk = new Chunk();
         long key1, key2;
 
@@ -308,20 +318,39 @@ public final class ShardedPipeline implements AutoCloseable {
         Chunk take(boolean last) {
             Chunk c = chunk;
             c.last = last;
-            chunk = new Chunk();
+            Chunk next = spare.poll();
+            chunk = next != null ? next : new Chunk();
             return c;
+        }
+
+        /** (Reader thread) a merged chunk: emptied, dropping its facts, and handed back. */
+        void recycle(Chunk c) {
+            Arrays.fill(c.facts, 0, c.size, null);
+            c.size = 0;
+            c.last = false;
+            spare.offer(c);
         }
     }
 
     /** Pre-allocated frames of one worker for one round, with the time of every frame of the round. */
     static final class Batch {
-        byte[] data = new byte[BATCH_BYTES];
+        byte[] data;
         int used, n, roundLen;
         long base;
-        final int[] off = new int[ROUND], len = new int[ROUND], wire = new int[ROUND], link = new int[ROUND], pos = new int[ROUND];
-        final long[] roundTime = new long[ROUND];
+        final int[] off, len, wire, link, pos;
+        final long[] roundTime;
         boolean last;
         long endTime;
+
+        Batch(int round, int bytes) {
+            data = new byte[bytes];
+            off = new int[round];
+            len = new int[round];
+            wire = new int[round];
+            link = new int[round];
+            pos = new int[round];
+            roundTime = new long[round];
+        }
     }
 
     static long threadCpu() {
@@ -338,8 +367,8 @@ public final class ShardedPipeline implements AutoCloseable {
         volatile Throwable failure;
         volatile long cpuNanos = -1;
 
-        Worker(int id, Function<FactSink, Pipeline> pipelines) {
-            for (int i = 0; i < BATCHES_PER_WORKER; i++) free.add(new Batch());
+        Worker(int id, Function<FactSink, Pipeline> pipelines, int round, int batchBytes) {
+            for (int i = 0; i < BATCHES_PER_WORKER; i++) free.add(new Batch(round, batchBytes));
             this.lane = new Lane(pipelines);
             this.thread = new Thread(this, "gridscout-analyze-" + id);
             thread.setDaemon(true);
