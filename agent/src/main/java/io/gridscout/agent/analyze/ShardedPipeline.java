@@ -42,8 +42,13 @@ public final class ShardedPipeline implements AutoCloseable {
     static final int ROUND_FRAMES_TOTAL = Integer.getInteger("gridscout.analyze.roundFrames", 16384);
     static final int BATCH_BYTES_TOTAL = Integer.getInteger("gridscout.analyze.batchBytes", 4 << 20);
     static final int BATCHES_PER_WORKER = 6;
-    /** Default share of the flow buckets run by the reader's own lane with 2 lanes (measured, see docs/performance.md). */
-    static final double READER_SHARE_2 = 0.30;
+    /**
+     * Default share of the flow buckets run by the reader's own lane with 2 lanes. Measured on the 10M-packet mix
+     * (thread CPU, SHA-256 in the reader): 0.05 gives reader 2.9-3.3 s, worker 2.9-3.3 s; 0.1-0.15 loads the reader
+     * more than the worker. The reader's own work (read, SHA-256, every header, copies, merge, inventory) is about
+     * half of the total already.
+     */
+    static final double READER_SHARE_2 = 0.05;
 
     private final int n, round, batchBytes;
     private final FactSink target;
