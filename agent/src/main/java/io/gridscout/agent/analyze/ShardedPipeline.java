@@ -36,12 +36,11 @@ import java.util.function.Function;
  * by {@link #BATCHES_PER_WORKER} rounds).
  */
 public final class ShardedPipeline implements AutoCloseable {
-    // Large rounds and several in flight: each hand-over may cost a thread wake-up, which on a busy machine takes
-    // milliseconds (with 2048-frame rounds, waiting for wake-ups took longer than the work).
-    // Memory stays that of 2048-frame, 512 KiB batches per worker times 8 workers: fewer workers get larger rounds.
+    // Rounds of 16384 frames / 2 MiB shared out over the workers (at least 2048 frames / 512 KiB each): fewer
+    // hand-overs, each of which may cost a thread wake-up. With one worker, 6 batches take about 15 MB.
     static final int ROUND_FRAMES_TOTAL = Integer.getInteger("gridscout.analyze.roundFrames", 16384);
-    static final int BATCH_BYTES_TOTAL = Integer.getInteger("gridscout.analyze.batchBytes", 4 << 20);
-    static final int BATCHES_PER_WORKER = 6;
+    static final int BATCH_BYTES_TOTAL = Integer.getInteger("gridscout.analyze.batchBytes", 2 << 20);
+    static final int BATCHES_PER_WORKER = Integer.getInteger("gridscout.analyze.batches", 6);
     /**
      * Default share of the flow buckets run by the reader's own lane with 2 lanes. Measured on the 10M-packet mix
      * (thread CPU, SHA-256 in the reader): 0.05 gives reader 2.9-3.3 s, worker 2.9-3.3 s; 0.1-0.15 loads the reader
