@@ -39,6 +39,8 @@ public final class CaptureAnalyzer {
         /** CPU time of the reading thread (with one worker: reading and decoding) and of each worker, over all files. */
         public long readerCpuNanos;
         public long[] workerCpuNanos = new long[0];
+        /** CPU time of the SHA-256 thread (0 when the reader hashes the bytes it reads). */
+        public long shaCpuNanos;
     }
 
     private final java.util.Set<String> skipped;
@@ -80,17 +82,33 @@ public final class CaptureAnalyzer {
      * inventory and the summary carries a warning. Throws CaptureFormatException when it is not a capture.
      */
     public Inventory.CaptureSummary analyze(Path file, LongConsumer progress) throws IOException {
-        // the file's hash is computed on another core while this one decodes (SHA-256 would cost a third of the time)
-        CompletableFuture<String> sha = CompletableFuture.supplyAsync(() -> sha256(file));
         long started = System.nanoTime();
-        if (workers > 1) return analyzeSharded(file, progress, sha, started);
+        CompletableFuture<String> sha;
+        MessageDigest digest = null;
+        if (hashInReader()) {
+            // several lanes keep both cores busy: hashing the bytes the reader already has costs less than a
+            // thread reading the file again and competing for the cores
+            sha = new CompletableFuture<>();
+            digest = newDigest();
+        } else {
+            // one lane leaves a core free: the file's hash is computed there while this one decodes
+            sha = CompletableFuture.supplyAsync(() -> {
+                long c0 = ShardedPipeline.threadCpu();
+                String h = sha256(file);
+                synchronized (totals) {
+                    totals.shaCpuNanos += ShardedPipeline.threadCpu() - c0;
+                }
+                return h;
+            });
+        }
+        if (workers > 1) return analyzeSharded(file, progress, sha, digest, started);
         long cpu0 = ShardedPipeline.threadCpu();
         Pipeline pipeline = newPipeline(inventory, limits);
         List<String> warnings = new ArrayList<>();
         long first = Long.MAX_VALUE, last = Long.MIN_VALUE, packets = 0;
         String name = file.getFileName().toString();
         try (InputStream raw = Files.newInputStream(file);
-             CountingStream counted = new CountingStream(new BufferedInputStream(raw, 1 << 16), progress);
+             CountingStream counted = new CountingStream(new BufferedInputStream(raw, 1 << 16), progress, digest);
              CaptureReader reader = Captures.open(counted, name)) {
             while (reader.next()) {
                 long t = reader.timestampNanos();
@@ -100,6 +118,7 @@ public final class CaptureAnalyzer {
                 pipeline.frame(reader.linkType(), reader.data(), reader.offset(), reader.capturedLength(), reader.originalLength(), t);
             }
             if (reader.damage() != null) warnings.add(name + ": " + reader.damage());
+            if (digest != null) sha.complete(counted.hashToEnd());
         } catch (IOException e) {
             if (e instanceof io.gridscout.protocols.capture.CaptureFormatException) throw e;
             warnings.add(name + ": read error after " + packets + " packets: " + e.getMessage());
@@ -111,7 +130,8 @@ public final class CaptureAnalyzer {
     }
 
     /** The same over {@code workers} threads: this thread reads and shards, the workers decode. */
-    private Inventory.CaptureSummary analyzeSharded(Path file, LongConsumer progress, CompletableFuture<String> sha, long started)
+    private Inventory.CaptureSummary analyzeSharded(Path file, LongConsumer progress, CompletableFuture<String> sha,
+                                                    MessageDigest digest, long started)
             throws IOException {
         List<String> warnings = new ArrayList<>();
         long first = Long.MAX_VALUE, last = Long.MIN_VALUE, lastTime = 0, packets = 0;
@@ -122,7 +142,7 @@ public final class CaptureAnalyzer {
         long cpu0 = ShardedPipeline.threadCpu();
         try (ShardedPipeline sharded = new ShardedPipeline(workers, sink -> newPipeline(sink, shardLimits), inventory)) {
             try (InputStream raw = Files.newInputStream(file);
-                 CountingStream counted = new CountingStream(new BufferedInputStream(raw, 1 << 16), progress);
+                 CountingStream counted = new CountingStream(new BufferedInputStream(raw, 1 << 16), progress, digest);
                  CaptureReader reader = Captures.open(counted, name)) {
                 while (reader.next()) {
                     long t = reader.timestampNanos();
@@ -133,6 +153,7 @@ public final class CaptureAnalyzer {
                     sharded.frame(reader.linkType(), reader.data(), reader.offset(), reader.capturedLength(), reader.originalLength(), t);
                 }
                 if (reader.damage() != null) warnings.add(name + ": " + reader.damage());
+                if (digest != null) sha.complete(counted.hashToEnd());
             } catch (IOException e) {
                 if (e instanceof io.gridscout.protocols.capture.CaptureFormatException) throw e;
                 warnings.add(name + ": read error after " + packets + " packets: " + e.getMessage());
@@ -168,7 +189,9 @@ public final class CaptureAnalyzer {
         inventory.count("flowsEvicted", fEvicted);
         inventory.count("tcpGaps", fGaps);
         inventory.count("malformedFrames", fMalformedFrames);
-        Inventory.CaptureSummary summary = new Inventory.CaptureSummary(name, sha.join(), packets,
+        // hashed in the reader but not to the end (read error): hash the file on its own, as the thread would
+        String hash = sha.isDone() || !hashInReader() ? sha.join() : sha256(file);
+        Inventory.CaptureSummary summary = new Inventory.CaptureSummary(name, hash, packets,
                 packets == 0 ? 0 : first, packets == 0 ? 0 : last, List.copyOf(warnings));
         inventory.addCapture(summary);
         return summary;
@@ -187,6 +210,24 @@ public final class CaptureAnalyzer {
         s.flows().malformedByProtocol().forEach((k, v) -> totals.malformedByProtocol.merge(k, v, Long::sum));
     }
 
+    /**
+     * Where the file's SHA-256 is computed: "reader" (the bytes the reading thread reads anyway) or "thread" (a
+     * thread reading the file again). System property gridscout.analyze.sha; by default the reader with several
+     * lanes, a thread with one.
+     */
+    private boolean hashInReader() {
+        String mode = System.getProperty("gridscout.analyze.sha", "");
+        return mode.equals("reader") || (!mode.equals("thread") && workers > 1);
+    }
+
+    private static MessageDigest newDigest() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** SHA-256 of the file as stored (compressed bytes for .gz), so the hash names the evidence. */
     static String sha256(Path file) {
         try (InputStream in = Files.newInputStream(file)) {
@@ -201,28 +242,57 @@ public final class CaptureAnalyzer {
         }
     }
 
-    /** Counts bytes read from the file for the progress bar. */
+    /** Counts bytes read from the file for the progress bar and, if given a digest, hashes them. */
     private static final class CountingStream extends FilterInputStream {
         private final LongConsumer progress;
+        private final MessageDigest digest;
         private long count, reported;
 
-        CountingStream(InputStream in, LongConsumer progress) {
+        CountingStream(InputStream in, LongConsumer progress, MessageDigest digest) {
             super(in);
             this.progress = progress;
+            this.digest = digest;
         }
 
         @Override
         public int read() throws IOException {
             int b = super.read();
-            if (b >= 0) add(1);
+            if (b >= 0) {
+                if (digest != null) digest.update((byte) b);
+                add(1);
+            }
             return b;
         }
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
             int n = super.read(b, off, len);
-            if (n > 0) add(n);
+            if (n > 0) {
+                if (digest != null) digest.update(b, off, n);
+                add(n);
+            }
             return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            if (digest == null) return super.skip(n);
+            byte[] buf = new byte[(int) Math.min(n, 1 << 16)];     // skipped bytes are hashed too: read them
+            long done = 0;
+            for (int r; done < n && (r = read(buf, 0, (int) Math.min(buf.length, n - done))) > 0; ) done += r;
+            return done;
+        }
+
+        @Override
+        public boolean markSupported() {
+            return false;
+        }
+
+        /** Reads (and hashes) whatever the capture reader left unread, and returns the file's SHA-256. */
+        String hashToEnd() throws IOException {
+            byte[] buf = new byte[1 << 16];
+            while (read(buf, 0, buf.length) > 0) { }
+            return HexFormat.of().formatHex(digest.digest());
         }
 
         private void add(long n) {

@@ -2,11 +2,11 @@ package io.gridscout.agent.analyze;
 
 import io.gridscout.protocols.fact.Fact;
 import io.gridscout.protocols.fact.FactSink;
-import io.gridscout.protocols.net.FrameDecoder;
-import io.gridscout.protocols.net.FrameView;
+import io.gridscout.protocols.flow.FlowTable;
 import io.gridscout.protocols.pipeline.FlowShard;
 import io.gridscout.protocols.pipeline.Pipeline;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -16,108 +16,161 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Function;
 
 /**
- * File analysis on several cores: the calling (reader) thread decodes only the frame headers to pick a shard
- * ({@link FlowShard}) and copies each frame into a pre-allocated batch of its worker; each worker thread owns one
- * {@link Pipeline}. Facts come back tagged with the global index of the frame being processed when they were
- * emitted and are replayed into the one target sink in index order, so the sink receives them in the order a
- * single pipeline would have emitted them, whatever the threads' timing.
+ * File analysis on several cores, in {@code n} lanes each owning one {@link Pipeline}: lane 0 is the calling
+ * (reader) thread itself, lanes 1..n-1 are worker threads. The reader decodes each frame's headers once (into
+ * lane 0's pipeline), picks its lane by flow ({@link FlowShard#bucket}, buckets shared out by weight: the reader
+ * also reads, merges and builds the inventory, so it takes a smaller share of the flows), then either runs the
+ * frame through its own pipeline in place (no copy) or copies it into a pre-allocated batch of its worker.
  *
- * <p>Frames travel in rounds: every {@link #ROUND} frames (or when a batch is full) every worker gets its batch
- * for the round, possibly empty, and answers with one chunk of facts; the reader merges a round once all workers
- * have answered. Batches are recycled through a bounded free queue per worker (no allocation per frame; the
- * reader blocks when a worker falls behind by {@link #BATCHES_PER_WORKER} rounds).
+ * <p>Exactly one pipeline's output: every lane runs its flow table's idle sweep at every frame's time and
+ * index (workers get the time of every frame of the round, not only of their own), flows are tagged with the
+ * global index of their last frame, and each fact is keyed (frame index, tag of the flow being closed or
+ * "the frame itself"). Merging the lanes by key gives the single pipeline's order: at a frame, idle flows
+ * close least recently active first, then the frame's own facts; at the end, flows close least recently
+ * active first. The one remaining difference is the flow cap: each lane's table has its own (the caller
+ * divides the cap), so evictions differ once a table is full.
  *
- * <p>Not the same as one pipeline in two bounded cases, both counted elsewhere: each worker's flow table has its
- * own cap (the caller divides the cap), so evictions differ once a table is full; and a flow closed for being idle
- * is closed when its worker's next frame arrives rather than the next frame of the whole capture, which changes
- * the time stamp of facts emitted at close (bytes queued behind a TCP gap, requests held by a decoder).
+ * <p>Frames travel in rounds of up to {@link #ROUND_FRAMES_TOTAL} frames (shorter when a batch fills up); every worker gets its
+ * batch for every round and answers with one chunk of facts; the reader merges a round once all lanes have it.
+ * Batches are recycled through a bounded free queue per worker (the reader blocks when a worker falls behind
+ * by {@link #BATCHES_PER_WORKER} rounds).
  */
 public final class ShardedPipeline implements AutoCloseable {
-    static final int ROUND = 2048;
-    static final int BATCH_BYTES = 512 * 1024;
-    static final int BATCHES_PER_WORKER = 6;
+    // Rounds of 16384 frames / 2 MiB shared out over the workers (at least 2048 frames / 512 KiB each): fewer
+    // hand-overs, each of which may cost a thread wake-up. With one worker, 6 batches take about 15 MB.
+    static final int ROUND_FRAMES_TOTAL = Integer.getInteger("gridscout.analyze.roundFrames", 16384);
+    static final int BATCH_BYTES_TOTAL = Integer.getInteger("gridscout.analyze.batchBytes", 2 << 20);
+    static final int BATCHES_PER_WORKER = Integer.getInteger("gridscout.analyze.batches", 6);
+    /**
+     * Default share of the flow buckets run by the reader's own lane with 2 lanes. Measured on the 10M-packet mix
+     * (thread CPU, SHA-256 in the reader): 0.05 gives reader 2.9-3.3 s, worker 2.9-3.3 s; 0.1-0.15 loads the reader
+     * more than the worker. The reader's own work (read, SHA-256, every header, copies, merge, inventory) is about
+     * half of the total already.
+     */
+    static final double READER_SHARE_2 = 0.05;
 
-    private final int n;
+    private final int n, round, batchBytes;
     private final FactSink target;
-    private final Worker[] workers;
-    private final Batch[] filling;
-    private final FrameView view = new FrameView();
-    private long index, inRound;
+    private final Lane local;
+    private final Pipeline localPipeline;
+    private final Worker[] workers;        // [1..n-1]
+    private final Batch[] filling;         // [1..n-1]
+    private final byte[] laneOfBucket = new byte[FlowShard.BUCKETS];
+    private final ArrayDeque<Chunk> localChunks = new ArrayDeque<>();
+    private long index, roundBase;
+    private int inRound;
     private boolean finished;
     private long[] workerCpuNanos = new long[0];
 
-    /** {@code pipelines.apply(sink)} builds worker i's pipeline over the given sink (called n times). */
+    /** {@code pipelines.apply(sink)} builds one lane's pipeline over the given sink (called n times). */
     public ShardedPipeline(int n, Function<FactSink, Pipeline> pipelines, FactSink target) {
-        if (n < 2) throw new IllegalArgumentException("at least 2 workers");
+        this(n, pipelines, target, defaultReaderShare(n));
+    }
+
+    /** {@code readerShare}: the fraction of the flow buckets the reader's own lane runs (the rest split evenly). */
+    public ShardedPipeline(int n, Function<FactSink, Pipeline> pipelines, FactSink target, double readerShare) {
+        if (n < 2) throw new IllegalArgumentException("at least 2 lanes");
+        if (n > 127) throw new IllegalArgumentException("at most 127 lanes");
         this.n = n;
+        this.round = Math.max(2048, ROUND_FRAMES_TOTAL / (n - 1));
+        this.batchBytes = Math.max(512 * 1024, BATCH_BYTES_TOTAL / (n - 1));
         this.target = target;
+        this.local = new Lane(pipelines);
+        this.localPipeline = local.pipeline;
         this.workers = new Worker[n];
         this.filling = new Batch[n];
-        for (int i = 0; i < n; i++) {
-            workers[i] = new Worker(i, pipelines);
+        int mine = (int) Math.round(Math.max(0, Math.min(1, readerShare)) * FlowShard.BUCKETS);
+        for (int b = 0; b < FlowShard.BUCKETS; b++) {
+            laneOfBucket[b] = (byte) (b < mine ? 0 : 1 + (b - mine) % (n - 1));
+        }
+        for (int i = 1; i < n; i++) {
+            workers[i] = new Worker(i, pipelines, round, batchBytes);
             filling[i] = workers[i].free.poll();
         }
-        for (Worker w : workers) w.thread.start();
+        for (int i = 1; i < n; i++) workers[i].thread.start();
     }
 
-    /** One frame (reader thread). The bytes are copied; the caller may reuse {@code buf}. */
+    static double defaultReaderShare(int n) {
+        String s = System.getProperty("gridscout.analyze.readerShare");
+        if (s != null) return Double.parseDouble(s);
+        // an even share scaled down by the reader's own work (reading, header decode, copies, merge, inventory)
+        return n == 2 ? READER_SHARE_2 : READER_SHARE_2 * 2 / n;
+    }
+
+    /** One frame (reader thread). Frames for workers are copied; the caller may reuse {@code buf}. */
     public void frame(int linkType, byte[] buf, int off, int len, int wireLen, long timeNanos) throws InterruptedException {
-        int shard = FlowShard.of(decodeHeaders(linkType, buf, off, len), n);
-        Batch b = filling[shard];
-        if (b.n == b.time.length || b.data.length - b.used < len) {
-            endRound();
-            b = filling[shard];
-            if (b.data.length < len) b.data = new byte[len];   // a frame larger than a batch (rare): grow this one
+        int kind = localPipeline.decode(linkType, buf, off, len);
+        int bucket = FlowShard.bucket(localPipeline.view());
+        int lane = bucket < 0 ? 0 : laneOfBucket[bucket];
+        if (lane != 0) {
+            Batch b = filling[lane];
+            if (b.n == round || b.data.length - b.used < len) {
+                endRound();
+                b = filling[lane];
+                if (b.data.length < len) b.data = new byte[len];   // a frame larger than a batch (rare): grow this one
+            }
+            int i = b.n++;
+            System.arraycopy(buf, off, b.data, b.used, len);
+            b.off[i] = b.used;
+            b.len[i] = len;
+            b.used += len;
+            b.wire[i] = wireLen;
+            b.link[i] = linkType;
+            b.pos[i] = inRound;
         }
-        int i = b.n++;
-        System.arraycopy(buf, off, b.data, b.used, len);
-        b.off[i] = b.used;
-        b.len[i] = len;
-        b.used += len;
-        b.wire[i] = wireLen;
-        b.link[i] = linkType;
-        b.time[i] = timeNanos;
-        b.index[i] = index++;
-        if (++inRound == ROUND) endRound();
-    }
-
-    private FrameView decodeHeaders(int linkType, byte[] buf, int off, int len) {
-        FrameDecoder.decode(linkType, buf, off, len, view);
-        return view;
+        long k = index++;
+        int pos = inRound++;
+        for (int w = 1; w < n; w++) filling[w].roundTime[pos] = timeNanos;
+        if (lane == 0) {
+            local.own(k, timeNanos);
+            localPipeline.decoded(kind, wireLen, timeNanos);
+        } else {
+            local.tick(k, timeNanos);
+        }
+        if (inRound == round) endRound();
     }
 
     /** Hands every worker its batch of this round, then merges whatever rounds are complete. */
     private void endRound() throws InterruptedException {
-        for (int i = 0; i < n; i++) {
-            workers[i].in.put(filling[i]);
+        for (int i = 1; i < n; i++) {
+            Batch b = filling[i];
+            b.base = roundBase;
+            b.roundLen = inRound;
+            workers[i].in.put(b);
             filling[i] = workers[i].free.take();
         }
+        localChunks.add(local.take(false));
+        roundBase = index;
         inRound = 0;
         mergeReady(false);
     }
 
     /**
-     * End of input: workers close their flows at {@code endTime} (the last frame's time), all facts are merged.
-     * Returns each worker's pipeline statistics.
+     * End of input: every lane closes its flows at {@code endTime} (the last frame's time), all facts are merged.
+     * Returns each lane's pipeline statistics.
      */
     public List<Pipeline.PipelineStats> finish(long endTime) throws InterruptedException {
         if (finished) throw new IllegalStateException("finished");
         finished = true;
         if (inRound > 0) endRound();
-        for (int i = 0; i < n; i++) {
+        for (int i = 1; i < n; i++) {
             Batch b = filling[i];
             b.last = true;
             b.endTime = endTime;
             workers[i].in.put(b);
         }
+        local.finish(endTime);
+        localChunks.add(local.take(true));
         mergeReady(true);
         List<Pipeline.PipelineStats> stats = new ArrayList<>();
-        workerCpuNanos = new long[n];
-        for (Worker w : workers) {
+        stats.add(localPipeline.stats());
+        workerCpuNanos = new long[n - 1];
+        for (int i = 1; i < n; i++) {
+            Worker w = workers[i];
             w.thread.join();
-            workerCpuNanos[w.id] = w.cpuNanos;
-            if (w.failure != null) throw new IllegalStateException("analysis worker " + w.id + " failed", w.failure);
-            stats.add(w.pipeline.stats());
+            workerCpuNanos[i - 1] = w.cpuNanos;
+            if (w.failure != null) throw new IllegalStateException("analysis worker " + i + " failed", w.failure);
+            stats.add(w.lane.pipeline.stats());
         }
         return stats;
     }
@@ -129,105 +182,178 @@ public final class ShardedPipeline implements AutoCloseable {
 
     @Override
     public void close() {
-        if (!finished) for (Worker w : workers) w.thread.interrupt();
+        if (!finished) for (int i = 1; i < n; i++) workers[i].thread.interrupt();
     }
 
     // ------------------------------------------------------------------ merge (reader thread)
 
     private void mergeReady(boolean untilEnd) throws InterruptedException {
         Chunk[] heads = new Chunk[n];
-        while (true) {
+        while (!localChunks.isEmpty()) {
             if (!untilEnd) {
-                for (Worker w : workers) if (w.out.peek() == null) return;
+                for (int i = 1; i < n; i++) if (workers[i].out.peek() == null) return;
             }
-            for (int i = 0; i < n; i++) heads[i] = workers[i].out.take();
-            if (heads[0].last) {
-                mergeFinish(heads);
-                return;
-            }
+            heads[0] = localChunks.poll();
+            for (int i = 1; i < n; i++) heads[i] = workers[i].out.take();
             merge(heads);
-        }
-    }
-
-    /** Facts of one round: ascending frame index; a frame's facts all come from its one worker, in order. */
-    private void merge(Chunk[] c) {
-        int[] pos = new int[n];
-        while (true) {
-            int best = -1;
-            long bestKey = Long.MAX_VALUE;
-            for (int i = 0; i < n; i++) {
-                if (pos[i] < c[i].size && c[i].keys[pos[i]] < bestKey) {
-                    bestKey = c[i].keys[pos[i]];
-                    best = i;
-                }
-            }
-            if (best < 0) return;
-            // every fact of that frame (they are consecutive in its worker's chunk)
-            Chunk b = c[best];
-            while (pos[best] < b.size && b.keys[pos[best]] == bestKey) target.accept(b.facts[pos[best]++]);
+            boolean last = heads[0].last;
+            local.recycle(heads[0]);
+            for (int i = 1; i < n; i++) workers[i].lane.recycle(heads[i]);
+            if (last) return;
         }
     }
 
     /**
-     * Facts of the final close: one pipeline closes its flows from least to most recently active, each flow's
-     * facts ending with its Conversation. Each worker's flows are in that order too; they are merged by the
-     * Conversation's time (the flow's last frame), ties going to the lower worker.
+     * Facts of one round (or of the final close) by ascending key; the facts of one key (a frame's own, or one
+     * flow closing) all come from one lane, consecutive and in order.
      */
-    private void mergeFinish(Chunk[] c) {
-        for (Chunk ch : c) {
-            long key = Long.MAX_VALUE;
-            for (int j = ch.size - 1; j >= 0; j--) {
-                if (ch.facts[j] instanceof Fact.Conversation conv) key = conv.time();
-                ch.keys[j] = key;
-            }
+    private void merge(Chunk[] c) {
+        if (n == 2) {
+            merge2(c[0], c[1]);
+            return;
         }
         int[] pos = new int[n];
         while (true) {
             int best = -1;
-            long bestKey = Long.MAX_VALUE;
+            long b1 = Long.MAX_VALUE, b2 = Long.MAX_VALUE;
             for (int i = 0; i < n; i++) {
-                if (pos[i] < c[i].size && (best < 0 || c[i].keys[pos[i]] < bestKey)) {
-                    bestKey = c[i].keys[pos[i]];
-                    best = i;
+                int p = pos[i];
+                if (p < c[i].size) {
+                    long k1 = c[i].k1[p], k2 = c[i].k2[p];
+                    if (best < 0 || k1 < b1 || (k1 == b1 && k2 < b2)) {
+                        best = i;
+                        b1 = k1;
+                        b2 = k2;
+                    }
                 }
             }
             if (best < 0) return;
-            Chunk b = c[best];
-            // the whole group (up to and including the Conversation) of that flow
-            while (pos[best] < b.size) {
-                Fact f = b.facts[pos[best]++];
-                target.accept(f);
-                if (f instanceof Fact.Conversation) break;
-            }
+            pos[best] = c[best].emit(pos[best], target);
         }
     }
 
-    // ------------------------------------------------------------------ workers
-
-    /** Pre-allocated frames of one worker for one round. */
-    static final class Batch {
-        byte[] data = new byte[BATCH_BYTES];
-        int used, n;
-        final int[] off = new int[ROUND], len = new int[ROUND], wire = new int[ROUND], link = new int[ROUND];
-        final long[] time = new long[ROUND], index = new long[ROUND];
-        boolean last;
-        long endTime;
+    private void merge2(Chunk a, Chunk b) {
+        int i = 0, j = 0;
+        while (i < a.size && j < b.size) {
+            long a1 = a.k1[i], b1 = b.k1[j];
+            if (a1 < b1 || (a1 == b1 && a.k2[i] < b.k2[j])) i = a.emit(i, target);
+            else j = b.emit(j, target);
+        }
+        while (i < a.size) target.accept(a.facts[i++]);
+        while (j < b.size) target.accept(b.facts[j++]);
     }
 
-    /** Facts a worker emitted during one round, with the index of the frame being processed. */
+    // ------------------------------------------------------------------ lanes
+
+    /** Facts a lane emitted during one round, each with its key (frame index, flow tag or {@link Lane#OWN}). */
     static final class Chunk {
-        long[] keys = new long[64];
+        long[] k1 = new long[64], k2 = new long[64];
         Fact[] facts = new Fact[64];
         int size;
         boolean last;
 
-        void add(long key, Fact f) {
-            if (size == keys.length) {
-                keys = Arrays.copyOf(keys, size * 2);
+        void add(long key1, long key2, Fact f) {
+            if (size == k1.length) {
+                k1 = Arrays.copyOf(k1, size * 2);
+                k2 = Arrays.copyOf(k2, size * 2);
                 facts = Arrays.copyOf(facts, size * 2);
             }
-            keys[size] = key;
+            k1[size] = key1;
+            k2[size] = key2;
             facts[size++] = f;
+        }
+
+        /** Emits the run of facts with the key at {@code from}; returns where the next key starts. */
+        int emit(int from, FactSink sink) {
+            long key1 = k1[from], key2 = k2[from];
+            int i = from;
+            do sink.accept(facts[i++]); while (i < size && k1[i] == key1 && k2[i] == key2);
+            return i;
+        }
+    }
+
+    /** One pipeline and the key its facts get. */
+    static final class Lane {
+        static final long OWN = Long.MAX_VALUE;   // key2 of a frame's own facts: after the flows it closes idle
+        static final long END = Long.MAX_VALUE;   // key1 of the final close: after every frame
+        final Pipeline pipeline;
+        final FlowTable flows;
+        /** Chunks the reader has merged, back for reuse (no allocation per round once warm). */
+        final java.util.concurrent.ConcurrentLinkedQueue<Chunk> spare = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        Chunk chunk = new Chunk();
+        long key1, key2;
+
+        Lane(Function<FactSink, Pipeline> pipelines) {
+            this.pipeline = pipelines.apply(f -> chunk.add(key1, key2, f));
+            this.flows = pipeline.flows();
+        }
+
+        /** The idle sweep at frame {@code k} (time {@code t}), keyed per closing flow by its tag. */
+        void tick(long k, long t) {
+            long tag;
+            while ((tag = flows.idleTag(t)) >= 0) {
+                key1 = k;
+                key2 = tag;
+                flows.advanceOne(t);
+            }
+        }
+
+        /** Before this lane's own frame {@code k}: the idle sweep, then the frame's facts keyed as its own. */
+        void own(long k, long t) {
+            tick(k, t);
+            key1 = k;
+            key2 = OWN;
+            flows.tag(k);
+        }
+
+        /** End of input: flows close least recently active first, keyed by tag, then the pipeline finishes. */
+        void finish(long endTime) {
+            long tag;
+            while ((tag = flows.oldestTag()) >= 0) {
+                key1 = END;
+                key2 = tag;
+                flows.closeOldest(endTime);
+            }
+            key1 = END;
+            key2 = OWN;
+            pipeline.finish(endTime);
+        }
+
+        Chunk take(boolean last) {
+            Chunk c = chunk;
+            c.last = last;
+            Chunk next = spare.poll();
+            chunk = next != null ? next : new Chunk();
+            return c;
+        }
+
+        /** (Reader thread) a merged chunk: emptied, dropping its facts, and handed back. */
+        void recycle(Chunk c) {
+            Arrays.fill(c.facts, 0, c.size, null);
+            c.size = 0;
+            c.last = false;
+            spare.offer(c);
+        }
+    }
+
+    /** Pre-allocated frames of one worker for one round, with the time of every frame of the round. */
+    static final class Batch {
+        byte[] data;
+        int used, n, roundLen;
+        long base;
+        final int[] off, len, wire, link, pos;
+        final long[] roundTime;
+        boolean last;
+        long endTime;
+
+        Batch(int round, int bytes) {
+            data = new byte[bytes];
+            off = new int[round];
+            len = new int[round];
+            wire = new int[round];
+            link = new int[round];
+            pos = new int[round];
+            roundTime = new long[round];
         }
     }
 
@@ -237,23 +363,34 @@ public final class ShardedPipeline implements AutoCloseable {
     }
 
     private static final class Worker implements Runnable {
-        final int id;
         final BlockingQueue<Batch> in = new ArrayBlockingQueue<>(BATCHES_PER_WORKER + 1);
         final BlockingQueue<Batch> free = new ArrayBlockingQueue<>(BATCHES_PER_WORKER + 1);
         final BlockingQueue<Chunk> out = new LinkedBlockingQueue<>();
-        final Pipeline pipeline;
+        final Lane lane;
         final Thread thread;
-        Chunk chunk = new Chunk();
-        long key;
         volatile Throwable failure;
         volatile long cpuNanos = -1;
 
-        Worker(int id, Function<FactSink, Pipeline> pipelines) {
-            this.id = id;
-            for (int i = 0; i < BATCHES_PER_WORKER; i++) free.add(new Batch());
-            this.pipeline = pipelines.apply(f -> chunk.add(key, f));
+        Worker(int id, Function<FactSink, Pipeline> pipelines, int round, int batchBytes) {
+            for (int i = 0; i < BATCHES_PER_WORKER; i++) free.add(new Batch(round, batchBytes));
+            this.lane = new Lane(pipelines);
             this.thread = new Thread(this, "gridscout-analyze-" + id);
             thread.setDaemon(true);
+        }
+
+        private void run(Batch b) {
+            Pipeline p = lane.pipeline;
+            int j = 0, n = b.n;
+            for (int q = 0; q < b.roundLen; q++) {
+                long k = b.base + q, t = b.roundTime[q];
+                if (j < n && b.pos[j] == q) {
+                    lane.own(k, t);
+                    p.frame(b.link[j], b.data, b.off[j], b.len[j], b.wire[j], t);
+                    j++;
+                } else {
+                    lane.tick(k, t);
+                }
+            }
         }
 
         @Override
@@ -263,20 +400,14 @@ public final class ShardedPipeline implements AutoCloseable {
                     Batch b = in.take();
                     if (failure == null) {
                         try {
-                            if (b.last) pipeline.finish(b.endTime);
-                            else for (int i = 0; i < b.n; i++) {
-                                key = b.index[i];
-                                pipeline.frame(b.link[i], b.data, b.off[i], b.len[i], b.wire[i], b.time[i]);
-                            }
+                            if (b.last) lane.finish(b.endTime);
+                            else run(b);
                         } catch (RuntimeException | Error e) {
                             failure = e;          // reported by finish(); keep answering so the reader never waits forever
                         }
                     }
-                    Chunk c = chunk;
-                    c.last = b.last;
-                    chunk = new Chunk();
                     if (b.last) cpuNanos = threadCpu();
-                    out.put(c);
+                    out.put(lane.take(b.last));
                     if (b.last) return;
                     b.n = 0;
                     b.used = 0;

@@ -305,11 +305,11 @@ public class AnalyzeCommand implements Callable<Integer> {
         out.printf("malformed: %d%s%n", t.malformed, t.malformedByProtocol.isEmpty() ? "" : " " + t.malformedByProtocol);
         out.printf("flows: %d created, %d evicted, %d expired%ntcp gaps: %d%ndecoder errors: %d%nfragments dropped: %d%n",
                 t.flowsCreated, t.flowsEvicted, t.flowsExpired, t.tcpGaps, t.decoderErrors, t.fragmentsDropped);
-        if (t.workerCpuNanos.length == 0) out.printf("cpu s: reader+pipeline %.2f%n", t.readerCpuNanos / 1e9);
+        if (t.workerCpuNanos.length == 0) out.printf("cpu s: reader+pipeline %.2f, sha-256 thread %.2f%n", t.readerCpuNanos / 1e9, t.shaCpuNanos / 1e9);
         else {
             StringBuilder sb = new StringBuilder();
             for (long w : t.workerCpuNanos) sb.append(sb.length() == 0 ? "" : " ").append(String.format("%.2f", w / 1e9));
-            out.printf("cpu s: reader %.2f, workers %s%n", t.readerCpuNanos / 1e9, sb);
+            out.printf("cpu s: reader+lane 0 %.2f, workers %s, sha-256 thread %.2f%n", t.readerCpuNanos / 1e9, sb, t.shaCpuNanos / 1e9);
         }
     }
 

@@ -25,9 +25,15 @@ class ShardedAnalysisTest {
 
     /** The inventory JSON of {@code files} analysed with {@code workers} threads. */
     static String analyze(List<Path> files, int workers) throws IOException {
+        return analyze(files, workers, FlowTable.Limits.defaults(), null);
+    }
+
+    /** The same with the given table limits; {@code totals}, if given, receives the analyzer's counters. */
+    static String analyze(List<Path> files, int workers, FlowTable.Limits limits, CaptureAnalyzer.Totals[] totals) throws IOException {
         InventoryBuilder builder = new InventoryBuilder();
-        CaptureAnalyzer analyzer = new CaptureAnalyzer(builder, FlowTable.Limits.defaults(), Set.of(), workers);
+        CaptureAnalyzer analyzer = new CaptureAnalyzer(builder, limits, Set.of(), workers);
         for (Path f : files) analyzer.analyze(f, null);
+        if (totals != null) totals[0] = analyzer.totals();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         InventoryJson.write(builder.snapshot(), "test", out);
         return out.toString(StandardCharsets.UTF_8);
@@ -66,5 +72,82 @@ class ShardedAnalysisTest {
                 || p.getFileName().toString().startsWith("dnp3-zeek")).toList();
         String one = analyze(some, 1);
         for (int i = 0; i < 5; i++) assertThat(analyze(some, 2)).isEqualTo(one);
+    }
+
+    /**
+     * Idle flows close at the same frame and time on any number of workers: with short idle timeouts flows expire
+     * all through the test captures (and facts emitted at close carry the closing frame's time), yet the JSON is
+     * byte-identical to one pipeline's.
+     */
+    @Test
+    void idleTimeoutsCloseFlowsAtTheSameFrameOnAnyNumberOfWorkers() throws IOException {
+        FlowTable.Limits d = FlowTable.Limits.defaults();
+        long expired = 0;
+        for (long timeout : new long[] {1_000_000L, 50_000_000L, 1_000_000_000L}) {
+            FlowTable.Limits limits = new FlowTable.Limits(d.maxFlows(), timeout, d.tcpBufferBytes(), d.detectAttempts());
+            for (Path f : captures()) {
+                CaptureAnalyzer.Totals[] t = new CaptureAnalyzer.Totals[1];
+                String one = analyze(List.of(f), 1, limits, t);
+                expired += t[0].flowsExpired;
+                for (int w : new int[] {2, 3}) {
+                    CaptureAnalyzer.Totals[] tw = new CaptureAnalyzer.Totals[1];
+                    assertThat(analyze(List.of(f), w, limits, tw)).as("%s, idle timeout %d ns, %d workers", f.getFileName(), timeout, w)
+                            .isEqualTo(one);
+                    assertThat(tw[0].flowsExpired).as("%s flows expired, %d workers", f.getFileName(), w).isEqualTo(t[0].flowsExpired);
+                }
+            }
+        }
+        assertThat(expired).as("flows expired idle over all captures").isGreaterThan(1000);
+    }
+
+    /** Several reader shares (none, some, all of the flows on the reading thread) give the same inventory. */
+    @Test
+    void readerShareDoesNotChangeTheInventory() throws IOException {
+        List<Path> some = captures().stream().filter(p -> p.getFileName().toString().startsWith("mixed-")
+                || p.getFileName().toString().startsWith("dnp3-zeek")).toList();
+        String one = analyze(some, 1);
+        String prev = System.getProperty("gridscout.analyze.readerShare");
+        try {
+            for (String share : new String[] {"0", "0.5", "1"}) {
+                System.setProperty("gridscout.analyze.readerShare", share);
+                assertThat(analyze(some, 2)).as("reader share %s", share).isEqualTo(one);
+                assertThat(analyze(some, 3)).as("reader share %s, 3 workers", share).isEqualTo(one);
+            }
+        } finally {
+            if (prev == null) System.clearProperty("gridscout.analyze.readerShare"); else System.setProperty("gridscout.analyze.readerShare", prev);
+        }
+    }
+
+    /**
+     * captures[].sha256 names the file as stored wherever it is computed (a thread reading the file again, or the
+     * reader hashing what it reads): plain, gzip-compressed, and truncated mid-packet (the reader stops at the
+     * damage and must still hash the rest).
+     */
+    @Test
+    void sha256IsTheStoredFilesWhereverItIsComputed(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        Path src = captures().stream().filter(p -> p.getFileName().toString().startsWith("mixed-")).findFirst().orElseThrow();
+        byte[] bytes = Files.readAllBytes(src);
+        Path plain = Files.write(tmp.resolve("plain.pcap"), bytes);
+        Path truncated = Files.write(tmp.resolve("truncated.pcap"), java.util.Arrays.copyOf(bytes, bytes.length * 2 / 3 + 7));
+        Path gz = tmp.resolve("plain.pcap.gz");
+        try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(gz))) {
+            out.write(bytes);
+        }
+        String prev = System.getProperty("gridscout.analyze.sha");
+        try {
+            for (Path f : List.of(plain, truncated, gz)) {
+                String expected = java.util.HexFormat.of().formatHex(
+                        java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(f)));
+                for (String mode : new String[] {"reader", "thread"}) {
+                    System.setProperty("gridscout.analyze.sha", mode);
+                    for (int w : new int[] {1, 2}) {
+                        CaptureAnalyzer a = new CaptureAnalyzer(new InventoryBuilder(), FlowTable.Limits.defaults(), Set.of(), w);
+                        assertThat(a.analyze(f, null).sha256()).as("%s, sha in %s, %d workers", f.getFileName(), mode, w).isEqualTo(expected);
+                    }
+                }
+            }
+        } finally {
+            if (prev == null) System.clearProperty("gridscout.analyze.sha"); else System.setProperty("gridscout.analyze.sha", prev);
+        }
     }
 }

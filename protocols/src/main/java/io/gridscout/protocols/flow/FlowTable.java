@@ -29,6 +29,7 @@ public final class FlowTable {
     private Flow[] buckets;
     private int size;
     private Flow oldest, newest;
+    private long tag;
 
     public FlowTable(List<ProtocolSpec> specs, FactSink sink, Limits limits) {
         this.specs = specs.toArray(new ProtocolSpec[0]);
@@ -121,6 +122,7 @@ public final class FlowTable {
         f.packets++;
         f.bytes += wireLen;
         f.lastSeen = t;
+        f.tag = tag;
         if (f != newest) {                 // move to the young end of the activity list
             unlink(f);
             linkNewest(f);
@@ -266,12 +268,57 @@ public final class FlowTable {
     }
 
     private void expireIdle(long t) {
-        while (oldest != null && t - oldest.lastSeen > limits.idleTimeoutNanos()) {
-            Flow f = oldest;
-            finish(f, t);
-            remove(f);
-            stats.flowsExpired++;
-        }
+        while (oldest != null && t - oldest.lastSeen > limits.idleTimeoutNanos()) expireOldest(t);
+    }
+
+    private void expireOldest(long t) {
+        Flow f = oldest;
+        finish(f, t);
+        remove(f);
+        stats.flowsExpired++;
+    }
+
+    /**
+     * The idle sweep on its own: closes, least recently active first, the flows idle for longer than the timeout
+     * at time {@code t}, as the next TCP or UDP packet at {@code t} would. Lets a table that sees only a shard of
+     * the frames close its idle flows at the same frame (and time) as one table seeing them all.
+     */
+    public void advance(long t) {
+        expireIdle(t);
+    }
+
+    /**
+     * Tags flows with a number of the caller's (e.g. the global index of the frame being processed): a flow keeps
+     * the tag current when it was last touched, so the tags of the flows follow their least-recently-active order.
+     */
+    public void tag(long tag) {
+        this.tag = tag;
+    }
+
+    /** The tag of the flow {@link #advance} would close first at {@code t}, or -1 when none is idle. */
+    public long idleTag(long t) {
+        return oldest != null && t - oldest.lastSeen > limits.idleTimeoutNanos() ? oldest.tag : -1;
+    }
+
+    /** One step of {@link #advance}: closes the least recently active flow if it is idle at {@code t}. */
+    public boolean advanceOne(long t) {
+        if (oldest == null || t - oldest.lastSeen <= limits.idleTimeoutNanos()) return false;
+        expireOldest(t);
+        return true;
+    }
+
+    /** The tag of the flow {@link #closeAll} would close first, or -1 when the table is empty. */
+    public long oldestTag() {
+        return oldest == null ? -1 : oldest.tag;
+    }
+
+    /** One step of {@link #closeAll}: closes the least recently active flow (at the later of t and its last packet). */
+    public boolean closeOldest(long t) {
+        Flow f = oldest;
+        if (f == null) return false;
+        finish(f, Math.max(t, f.lastSeen));
+        remove(f);
+        return true;
     }
 
     /** Emits every flow's counters accumulated since the last flush (live snapshots); flows stay. */
@@ -281,11 +328,7 @@ public final class FlowTable {
 
     /** End of input: deliver queued bytes, close decoders, flush and drop every flow. */
     public void closeAll(long t) {
-        while (oldest != null) {
-            Flow f = oldest;
-            finish(f, Math.max(t, f.lastSeen));
-            remove(f);
-        }
+        while (closeOldest(t)) { }
     }
 
     // ------------------------------------------------------------------ hash table

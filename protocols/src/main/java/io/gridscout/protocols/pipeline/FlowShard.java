@@ -26,6 +26,23 @@ public final class FlowShard {
         return (int) ((h >>> 1) % shards);
     }
 
+    /** Number of flow buckets {@link #bucket} spreads frames over (so shards can get unequal shares). */
+    public static final int BUCKETS = 256;
+
+    /**
+     * The frame's bucket in [0, {@link #BUCKETS}) by the same symmetric hash, or -1 for a frame that must go to
+     * shard 0 (per-sender state: ARP, L2, other IP, malformed). Callers map buckets to shards as they like.
+     */
+    public static int bucket(FrameView v) {
+        int k = v.kind;
+        if (k != FrameView.TCP && k != FrameView.UDP && k != FrameView.FRAGMENT) return -1;
+        long h = mix(v.srcHi, v.srcLo) ^ mix(v.dstHi, v.dstLo);
+        h ^= h >>> 31;
+        h *= 0x94D049BB133111EBL;
+        h ^= h >>> 29;
+        return (int) (h >>> 56);
+    }
+
     private static long mix(long hi, long lo) {
         long h = hi * 0x9E3779B97F4A7C15L + lo * 0xC2B2AE3D27D4EB4FL;
         return h ^ (h >>> 32);

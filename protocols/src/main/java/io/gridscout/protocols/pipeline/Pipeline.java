@@ -62,10 +62,34 @@ public final class Pipeline {
 
     /** One frame as captured; {@code wireLen} is its length on the wire. */
     public void frame(int linkType, byte[] buf, int off, int len, int wireLen, long timeNanos) {
+        decoded(decode(linkType, buf, off, len), wireLen, timeNanos);
+    }
+
+    /**
+     * First half of {@link #frame}: decodes the frame's headers into {@link #view()} and returns its kind, so a
+     * caller that needs the headers first (to pick a shard) does not decode them twice. Follow with
+     * {@link #decoded} for the same frame, or decode the next one.
+     */
+    public int decode(int linkType, byte[] buf, int off, int len) {
+        return FrameDecoder.decode(linkType, buf, off, len, view);
+    }
+
+    /** The headers of the frame last given to {@link #decode} (valid until the next frame). */
+    public FrameView view() {
+        return view;
+    }
+
+    /**
+     * Second half of {@link #frame}, for the frame just given to {@link #decode} ({@code kind} is what it
+     * returned). Every frame first runs the flow table's idle sweep at its time, whatever its kind, so that
+     * pipelines that each see a shard of the frames can close idle flows at exactly the same frame.
+     */
+    public void decoded(int kind, int wireLen, long timeNanos) {
         stats.packets++;
         stats.bytes += wireLen;
         lastTime = timeNanos;
-        switch (FrameDecoder.decode(linkType, buf, off, len, view)) {
+        flows.advance(timeNanos);
+        switch (kind) {
             case FrameView.TCP -> flows.tcp(view, wireLen, timeNanos);
             case FrameView.UDP -> flows.udp(view, wireLen, timeNanos);
             case FrameView.FRAGMENT -> fragment(wireLen, timeNanos);
