@@ -136,11 +136,14 @@ public final class CaptureAnalyzer {
         List<String> warnings = new ArrayList<>();
         long first = Long.MAX_VALUE, last = Long.MIN_VALUE, lastTime = 0, packets = 0;
         String name = file.getFileName().toString();
-        FlowTable.Limits shardLimits = new FlowTable.Limits(Math.max(16, (limits.maxFlows() + workers - 1) / workers),
+        // each lane's flow cap is its share of the flows (the reader's lane runs few): the total stays max-flows,
+        // plus a floor per lane for the frames that are not flows' (ARP, L2) and for tiny caps
+        java.util.function.DoubleFunction<FlowTable.Limits> shardLimits = share -> new FlowTable.Limits(
+                Math.max(Math.min(1024, limits.maxFlows()), (int) Math.ceil(limits.maxFlows() * share)),
                 limits.idleTimeoutNanos(), limits.tcpBufferBytes(), limits.detectAttempts());
         List<Pipeline.PipelineStats> stats;
         long cpu0 = ShardedPipeline.threadCpu();
-        try (ShardedPipeline sharded = new ShardedPipeline(workers, sink -> newPipeline(sink, shardLimits), inventory)) {
+        try (ShardedPipeline sharded = new ShardedPipeline(workers, (share, sink) -> newPipeline(sink, shardLimits.apply(share)), inventory)) {
             try (InputStream raw = Files.newInputStream(file);
                  CountingStream counted = new CountingStream(new BufferedInputStream(raw, 1 << 16), progress, digest);
                  CaptureReader reader = Captures.open(counted, name)) {

@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /**
  * File analysis on several cores, in {@code n} lanes each owning one {@link Pipeline}: lane 0 is the calling
@@ -62,29 +62,34 @@ public final class ShardedPipeline implements AutoCloseable {
     private boolean finished;
     private long[] workerCpuNanos = new long[0];
 
-    /** {@code pipelines.apply(sink)} builds one lane's pipeline over the given sink (called n times). */
-    public ShardedPipeline(int n, Function<FactSink, Pipeline> pipelines, FactSink target) {
+    /**
+     * {@code pipelines.apply(share, sink)} builds one lane's pipeline over the given sink (called n times); {@code share}
+     * is the fraction of the flows the lane will run, so its flow table cap can be that share of the whole.
+     */
+    public ShardedPipeline(int n, BiFunction<Double, FactSink, Pipeline> pipelines, FactSink target) {
         this(n, pipelines, target, defaultReaderShare(n));
     }
 
     /** {@code readerShare}: the fraction of the flow buckets the reader's own lane runs (the rest split evenly). */
-    public ShardedPipeline(int n, Function<FactSink, Pipeline> pipelines, FactSink target, double readerShare) {
+    public ShardedPipeline(int n, BiFunction<Double, FactSink, Pipeline> pipelines, FactSink target, double readerShare) {
         if (n < 2) throw new IllegalArgumentException("at least 2 lanes");
         if (n > 127) throw new IllegalArgumentException("at most 127 lanes");
         this.n = n;
         this.round = Math.max(2048, ROUND_FRAMES_TOTAL / (n - 1));
         this.batchBytes = Math.max(512 * 1024, BATCH_BYTES_TOTAL / (n - 1));
         this.target = target;
-        this.local = new Lane(pipelines);
+        int mine = (int) Math.round(Math.max(0, Math.min(1, readerShare)) * FlowShard.BUCKETS);
+        int[] buckets = new int[n];
+        for (int b = 0; b < FlowShard.BUCKETS; b++) {
+            laneOfBucket[b] = (byte) (b < mine ? 0 : 1 + (b - mine) % (n - 1));
+            buckets[laneOfBucket[b]]++;
+        }
+        this.local = new Lane(pipelines, buckets[0] / (double) FlowShard.BUCKETS);
         this.localPipeline = local.pipeline;
         this.workers = new Worker[n];
         this.filling = new Batch[n];
-        int mine = (int) Math.round(Math.max(0, Math.min(1, readerShare)) * FlowShard.BUCKETS);
-        for (int b = 0; b < FlowShard.BUCKETS; b++) {
-            laneOfBucket[b] = (byte) (b < mine ? 0 : 1 + (b - mine) % (n - 1));
-        }
         for (int i = 1; i < n; i++) {
-            workers[i] = new Worker(i, pipelines, round, batchBytes);
+            workers[i] = new Worker(i, pipelines, buckets[i] / (double) FlowShard.BUCKETS, round, batchBytes);
             filling[i] = workers[i].free.poll();
         }
         for (int i = 1; i < n; i++) workers[i].thread.start();
@@ -283,8 +288,8 @@ public final class ShardedPipeline implements AutoCloseable {
         Chunk chunk = new Chunk();
         long key1, key2;
 
-        Lane(Function<FactSink, Pipeline> pipelines) {
-            this.pipeline = pipelines.apply(f -> chunk.add(key1, key2, f));
+        Lane(BiFunction<Double, FactSink, Pipeline> pipelines, double share) {
+            this.pipeline = pipelines.apply(share, f -> chunk.add(key1, key2, f));
             this.flows = pipeline.flows();
         }
 
@@ -371,9 +376,9 @@ public final class ShardedPipeline implements AutoCloseable {
         volatile Throwable failure;
         volatile long cpuNanos = -1;
 
-        Worker(int id, Function<FactSink, Pipeline> pipelines, int round, int batchBytes) {
+        Worker(int id, BiFunction<Double, FactSink, Pipeline> pipelines, double share, int round, int batchBytes) {
             for (int i = 0; i < BATCHES_PER_WORKER; i++) free.add(new Batch(round, batchBytes));
-            this.lane = new Lane(pipelines);
+            this.lane = new Lane(pipelines, share);
             this.thread = new Thread(this, "gridscout-analyze-" + id);
             thread.setDaemon(true);
         }
