@@ -105,28 +105,52 @@ public final class CaptureAnalyzer {
         long cpu0 = ShardedPipeline.threadCpu();
         Pipeline pipeline = newPipeline(inventory, limits);
         List<String> warnings = new ArrayList<>();
-        long first = Long.MAX_VALUE, last = Long.MIN_VALUE, packets = 0;
+        Read r = new Read();
+        try {
+            read(file, progress, digest, sha, warnings, r, pipeline::frame);
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);   // a single pipeline does not wait on anything
+        } finally {
+            pipeline.finish();
+        }
+        totals.readerCpuNanos += ShardedPipeline.threadCpu() - cpu0;
+        return summarize(file, List.of(pipeline.stats()), warnings, r.packets, r.first, r.last, sha, started);
+    }
+
+    /** What the read loop feeds: one pipeline, or the sharded lanes. */
+    private interface FrameSink {
+        void frame(int linkType, byte[] buf, int off, int len, int wireLen, long timeNanos) throws InterruptedException;
+    }
+
+    /** What one read loop saw: packets and time range (filled as it goes, so a caller's finally sees it too). */
+    private static final class Read {
+        long first = Long.MAX_VALUE, last = Long.MIN_VALUE, lastTime, packets;
+    }
+
+    /**
+     * Reads one capture into {@code sink}, hashing it on the way when {@code digest} is set. Damage and read errors
+     * become warnings (everything before them is kept); only a file that is not a capture at all throws.
+     */
+    private static void read(Path file, LongConsumer progress, MessageDigest digest, CompletableFuture<String> sha,
+                             List<String> warnings, Read r, FrameSink sink) throws IOException, InterruptedException {
         String name = file.getFileName().toString();
         try (InputStream raw = Files.newInputStream(file);
              CountingStream counted = new CountingStream(new BufferedInputStream(raw, 1 << 16), progress, digest);
              CaptureReader reader = Captures.open(counted, name)) {
             while (reader.next()) {
                 long t = reader.timestampNanos();
-                if (t < first) first = t;
-                if (t > last) last = t;
-                packets++;
-                pipeline.frame(reader.linkType(), reader.data(), reader.offset(), reader.capturedLength(), reader.originalLength(), t);
+                if (t < r.first) r.first = t;
+                if (t > r.last) r.last = t;
+                r.lastTime = t;
+                r.packets++;
+                sink.frame(reader.linkType(), reader.data(), reader.offset(), reader.capturedLength(), reader.originalLength(), t);
             }
             if (reader.damage() != null) warnings.add(name + ": " + reader.damage());
             if (digest != null) sha.complete(counted.hashToEnd());
         } catch (IOException e) {
             if (e instanceof io.gridscout.protocols.capture.CaptureFormatException) throw e;
-            warnings.add(name + ": read error after " + packets + " packets: " + e.getMessage());
-        } finally {
-            pipeline.finish();
+            warnings.add(name + ": read error after " + r.packets + " packets: " + e.getMessage());
         }
-        totals.readerCpuNanos += ShardedPipeline.threadCpu() - cpu0;
-        return summarize(file, List.of(pipeline.stats()), warnings, packets, first, last, sha, started);
     }
 
     /** The same over {@code workers} threads: this thread reads and shards, the workers decode. */
@@ -134,7 +158,7 @@ public final class CaptureAnalyzer {
                                                     MessageDigest digest, long started)
             throws IOException {
         List<String> warnings = new ArrayList<>();
-        long first = Long.MAX_VALUE, last = Long.MIN_VALUE, lastTime = 0, packets = 0;
+        Read r = new Read();
         String name = file.getFileName().toString();
         // each lane's flow cap is its share of the flows (the reader's lane runs few): the total stays max-flows,
         // plus a floor per lane for the frames that are not flows' (ARP, L2) and for tiny caps
@@ -144,24 +168,10 @@ public final class CaptureAnalyzer {
         List<Pipeline.PipelineStats> stats;
         long cpu0 = ShardedPipeline.threadCpu();
         try (ShardedPipeline sharded = new ShardedPipeline(workers, (share, sink) -> newPipeline(sink, shardLimits.apply(share)), inventory)) {
-            try (InputStream raw = Files.newInputStream(file);
-                 CountingStream counted = new CountingStream(new BufferedInputStream(raw, 1 << 16), progress, digest);
-                 CaptureReader reader = Captures.open(counted, name)) {
-                while (reader.next()) {
-                    long t = reader.timestampNanos();
-                    if (t < first) first = t;
-                    if (t > last) last = t;
-                    lastTime = t;
-                    packets++;
-                    sharded.frame(reader.linkType(), reader.data(), reader.offset(), reader.capturedLength(), reader.originalLength(), t);
-                }
-                if (reader.damage() != null) warnings.add(name + ": " + reader.damage());
-                if (digest != null) sha.complete(counted.hashToEnd());
-            } catch (IOException e) {
-                if (e instanceof io.gridscout.protocols.capture.CaptureFormatException) throw e;
-                warnings.add(name + ": read error after " + packets + " packets: " + e.getMessage());
+            try {
+                read(file, progress, digest, sha, warnings, r, sharded::frame);
             } finally {
-                stats = sharded.finish(lastTime);   // a single pipeline closes its flows at its last frame's time
+                stats = sharded.finish(r.lastTime);   // a single pipeline closes its flows at its last frame's time
             }
             totals.readerCpuNanos += ShardedPipeline.threadCpu() - cpu0;
             long[] w = sharded.workerCpuNanos();
@@ -171,7 +181,7 @@ public final class CaptureAnalyzer {
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException("interrupted while analysing " + name);
         }
-        return summarize(file, stats, warnings, packets, first, last, sha, started);
+        return summarize(file, stats, warnings, r.packets, r.first, r.last, sha, started);
     }
 
     private Inventory.CaptureSummary summarize(Path file, List<Pipeline.PipelineStats> all, List<String> warnings, long packets,
