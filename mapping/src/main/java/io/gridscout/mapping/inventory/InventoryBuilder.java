@@ -248,8 +248,12 @@ public final class InventoryBuilder implements FactSink {
         return CLIENT_ROLES.contains(role) ? 0 : e.port();
     }
 
+    /**
+     * Multicast and broadcast destinations are not devices: by address, or by the frame's group destination MAC,
+     * which also catches directed broadcasts (172.20.32.255 sent to ff:ff:ff:ff:ff:ff) whatever the netmask.
+     */
     private static boolean isGroup(Endpoint e) {
-        return (e.ip() != null && e.ip().isMulticastOrBroadcast()) || (e.ip() == null && Mac.isGroup(e.mac()));
+        return (e.ip() != null && e.ip().isMulticastOrBroadcast()) || Mac.isGroup(e.mac());
     }
 
     private Host existingHost(Endpoint e) {
