@@ -74,15 +74,18 @@ $(metric "gridscout_drops_total{cause=\"interface\",interface=\"$host\"}") $(met
 }
 
 {
-echo "| target Mbit/s | achieved Mbit/s | frames sent | frames/s | decoded | kernel drops | interface drops | queue drops | loss-free | load avg (1 min) |"
-echo "|---|---|---|---|---|---|---|---|---|---|"
+echo "| target Mbit/s | achieved Mbit/s | frames sent | frames/s | decoded | kernel drops | interface drops | queue drops | loss-free | agent CPU s | frames per agent CPU s | load avg (1 min) |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
 } | tee "$OUT"
 # warm-up, not counted
 ip netns exec "$ns" tcpreplay -i "$peer" --mbps=50 --duration=5 "$mix" > /dev/null 2>&1 || true
 sleep 2
 best=0; bestAt=none
+# CPU seconds the agent process has used (utime + stime of /proc/PID/stat), to tell how much of a core a rate costs
+agent_cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f\n", ($14 + $15) / hz }' "/proc/$agent_pid/stat"; }
 for rate in $RATES; do
   read -r p0 k0 i0 q0 < <(snapshot)
+  c0=$(agent_cpu)
   speed="--mbps=$rate"; [[ "$rate" == max ]] && speed="--topspeed"
   ip netns exec "$ns" tcpreplay -i "$peer" $speed --preload-pcap --loop=0 --duration="$DURATION" "$mix" > "$run/replay.log" 2>&1 || true
   sent=$(grep -oE 'Actual: [0-9]+ packets' "$run/replay.log" | grep -oE '[0-9]+' | head -1)
@@ -97,13 +100,15 @@ for rate in $RATES; do
     sleep 1
   done
   dec=$((p1 - p0)); kd=$((k1 - k0)); id=$((i1 - i0)); qd=$((q1 - q0))
+  cpu=$(echo "$(agent_cpu) - $c0" | bc)
   ok=no
   if [[ -n "$sent" && "$dec" -ge "$sent" && $kd == 0 && $id == 0 && $qd == 0 ]]; then
     ok=yes
     if [[ -n "$mbps" ]] && (( $(echo "$mbps > $best" | bc) )); then best=$mbps; bestAt=$rate; fi
   fi
-  printf '| %s | %s | %s | %.0f | %s | %s | %s | %s | %s | %s |\n' "$rate" "${mbps:-?}" "${sent:-?}" \
-      "$(echo "${sent:-0} / ${secs:-1}" | bc -l)" "$dec" "$kd" "$id" "$qd" "$ok" "$(cut -d' ' -f1 /proc/loadavg)" | tee -a "$OUT"
+  printf '| %s | %s | %s | %.0f | %s | %s | %s | %s | %s | %s | %.0f | %s |\n' "$rate" "${mbps:-?}" "${sent:-?}" \
+      "$(echo "${sent:-0} / ${secs:-1}" | bc -l)" "$dec" "$kd" "$id" "$qd" "$ok" "$cpu" "$(echo "$dec / ($cpu + 0.001)" | bc -l)" \
+      "$(cut -d' ' -f1 /proc/loadavg)" | tee -a "$OUT"
 done
 echo | tee -a "$OUT"
 echo "highest loss-free rate: $best Mbit/s achieved (target $bestAt) (mix of $PACKETS packets, $DURATION s per step, $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg))" | tee -a "$OUT"
