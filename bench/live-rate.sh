@@ -111,4 +111,8 @@ for rate in $RATES; do
       "$(cut -d' ' -f1 /proc/loadavg)" | tee -a "$OUT"
 done
 echo | tee -a "$OUT"
+# where the agent's CPU went, per thread (capture loop vs pipeline vs the rest), over the whole run
+hz=$(getconf CLK_TCK)
+echo "agent threads, CPU s over the run: $(for t in /proc/$agent_pid/task/*; do awk -v hz="$hz" -v n="$(cat "$t/comm")" \
+  '{ printf "%s=%.2f\n", n, ($14 + $15) / hz }' "$t/stat"; done | sort -t= -k2 -rn | head -6 | tr '\n' ' ')" | tee -a "$OUT"
 echo "highest loss-free rate: $best Mbit/s achieved (target $bestAt) (mix of $PACKETS packets, $DURATION s per step, $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg))" | tee -a "$OUT"
