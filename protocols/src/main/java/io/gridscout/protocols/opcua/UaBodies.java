@@ -70,6 +70,12 @@ final class UaBodies {
             // UaSerializationException, IndexOutOfBounds from Netty, ... on hostile bytes
             facts.session().malformed(side, "undecodable service body");
             return null;
+        } catch (OutOfMemoryError e) {
+            // Milo 1.1.2 allocates a Variant's ArrayDimensions at the length the wire claims, with no encoding limit
+            // (found by fuzzing: a CallRequest argument claiming ~2^31 dimensions). The refused allocation took no
+            // memory; the body is as malformed as any other and the pipeline goes on.
+            facts.session().malformed(side, "service body claims an impossibly large array");
+            return null;
         }
     }
 
