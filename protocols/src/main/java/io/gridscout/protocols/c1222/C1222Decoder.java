@@ -154,7 +154,7 @@ final class C1222Decoder implements ProtocolDecoder {
         }
         if (security == 1) end -= 4;                // cleartext with authentication: 4-byte MAC at the end
         while (p < end) {
-            long l = length(b, p, end);
+            long l = Ber.length(b, p, end);
             if (l < 0) {
                 s.malformed(side, "bad EPSEM service length");
                 return;
@@ -171,17 +171,6 @@ final class C1222Decoder implements ProtocolDecoder {
         }
     }
 
-    /** BER length (short or long form up to 3 bytes): value low 32 bits, bytes used high. */
-    private static long length(byte[] b, int p, int end) {
-        if (p >= end) return -1;
-        int f = b[p] & 0xFF;
-        if (f < 0x80) return (1L << 32) | f;
-        int n = f & 0x7F;
-        if (n == 0 || n > 3 || p + 1 + n > end) return -1;
-        int v = 0;
-        for (int i = 1; i <= n; i++) v = (v << 8) | (b[p + i] & 0xFF);
-        return ((long) (n + 1) << 32) | v;
-    }
 
     private void service(int side, byte[] b, int p, int n, long t) {
         int code = b[p] & 0xFF;

@@ -1,5 +1,6 @@
 package io.gridscout.protocols.dlms;
 
+import io.gridscout.protocols.util.Ber;
 import io.gridscout.protocols.util.Text;
 
 /**
@@ -32,17 +33,6 @@ final class Cosem {
     private static final String[] DEVICE_IDS = {null, "deviceId2", "deviceId3", "deviceId4", "deviceId5", "deviceId6",
             "deviceId7", "deviceId8", "deviceId9", "deviceId10"};
 
-    /** A-XDR length at p: value in the low 32 bits, bytes used in the high; -1 when it does not fit. */
-    static long length(byte[] b, int p, int end) {
-        if (p >= end) return -1;
-        int f = b[p] & 0xFF;
-        if (f < 0x80) return (1L << 32) | f;
-        int n = f & 0x7F;
-        if (n == 0 || n > 3 || p + 1 + n > end) return -1;
-        int v = 0;
-        for (int i = 1; i <= n; i++) v = (v << 8) | (b[p + i] & 0xFF);
-        return ((long) (n + 1) << 32) | v;
-    }
 
     /** Fixed sizes of simple Data types by tag; -1 variable or unknown. */
     private static int fixedSize(int tag) {
@@ -68,7 +58,7 @@ final class Cosem {
         long l;
         switch (tag) {
             case 0x01, 0x02 -> {            // array, structure: count then elements
-                l = length(b, p, end);
+                l = Ber.length(b, p, end);
                 if (l < 0) return -1;
                 p += (int) (l >>> 32);
                 int n = (int) l;
@@ -79,14 +69,14 @@ final class Cosem {
                 return p;
             }
             case 0x04 -> {                  // bit-string: length in bits
-                l = length(b, p, end);
+                l = Ber.length(b, p, end);
                 if (l < 0) return -1;
                 p += (int) (l >>> 32);
                 int bytes = (int) ((((int) l) + 7L) / 8);
                 return bytes <= end - p ? p + bytes : -1;
             }
             case 0x09, 0x0A, 0x0C -> {
-                l = length(b, p, end);
+                l = Ber.length(b, p, end);
                 if (l < 0) return -1;
                 p += (int) (l >>> 32);
                 return (int) l <= end - p ? p + (int) l : -1;
@@ -103,7 +93,7 @@ final class Cosem {
         int tag = b[p++] & 0xFF;
         switch (tag) {
             case 0x09, 0x0A, 0x0C -> {
-                long l = length(b, p, end);
+                long l = Ber.length(b, p, end);
                 if (l < 0) return null;
                 p += (int) (l >>> 32);
                 int n = (int) l;

@@ -257,7 +257,7 @@ final class Xdlms {
             pendingCount[iid] = 1;
             pending[iid][0] = identityIndex(b, p);
         } else if (choice == 3) {
-            long l = Cosem.length(b, p, end);
+            long l = Ber.length(b, p, end);
             if (l < 0) {
                 s.malformed(side, "short get-request-with-list");
                 return;
@@ -306,7 +306,7 @@ final class Xdlms {
         if (choice == 1) {
             if (n >= 1) result(side, b, p, end, pending[iid][0], t);
         } else if (choice == 3) {
-            long l = Cosem.length(b, p, end);
+            long l = Ber.length(b, p, end);
             if (l < 0) return;
             p += (int) (l >>> 32);
             int count = Math.min((int) l, n);

@@ -109,4 +109,19 @@ public final class Ber {
         for (int i = len - n; i < len; i++) v = (v << 8) | (b[off + i] & 0xFF);
         return v;
     }
+
+    /**
+     * A definite length alone (BER, and A-XDR which encodes lengths the same way): short form, or long form of up to
+     * 3 bytes. Value in the low 32 bits, bytes used in the high; -1 when it does not fit before {@code end}.
+     */
+    public static long length(byte[] b, int p, int end) {
+        if (p >= end) return -1;
+        int f = b[p] & 0xFF;
+        if (f < 0x80) return (1L << 32) | f;
+        int n = f & 0x7F;
+        if (n == 0 || n > 3 || p + 1 + n > end) return -1;
+        int v = 0;
+        for (int i = 1; i <= n; i++) v = (v << 8) | (b[p + i] & 0xFF);
+        return ((long) (n + 1) << 32) | v;
+    }
 }
