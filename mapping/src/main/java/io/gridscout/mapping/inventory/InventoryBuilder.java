@@ -201,12 +201,12 @@ public final class InventoryBuilder implements FactSink {
                 pendNames(i);
                 return;
             }
-            known.attribute(i.name(), i.value(), i.source(), i.confidence(), i.time(), limits.maxAttributeValues());
+            attach(known, i);
             return;
         }
         Host host = host(i.endpoint(), i.time(), true);
         if (host == null) return;
-        host.attribute(i.name(), i.value(), i.source(), i.confidence(), i.time(), limits.maxAttributeValues());
+        attach(host, i);
     }
 
     private void conversation(Fact.Conversation c) {
@@ -285,7 +285,7 @@ public final class InventoryBuilder implements FactSink {
             h.seen(t, t);
             List<Fact.Identity> names = pendingNames.isEmpty() ? null : pendingNames.remove(ip);
             if (names != null) {
-                for (Fact.Identity n : names) h.attribute(n.name(), n.value(), n.source(), n.confidence(), n.time(), limits.maxAttributeValues());
+                for (Fact.Identity n : names) attach(h, n);
             }
         }
         if (mac != Mac.NONE && !Mac.isGroup(mac) && h.macs.size() < 8 && h.macs.add(mac)) {
@@ -294,6 +294,10 @@ public final class InventoryBuilder implements FactSink {
             else mi.overflow = true;
         }
         return h;
+    }
+
+    private void attach(Host host, Fact.Identity i) {
+        host.attribute(i.name(), i.value(), i.source(), i.confidence(), i.time(), limits.maxAttributeValues());
     }
 
     /** A name another party gave an address (DNS/mDNS/NetBIOS answers): kept for the address, never creating it. */
