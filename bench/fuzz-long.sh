@@ -14,7 +14,8 @@ FILTER="${2:-}"
 OUT=bench/target/fuzz
 mkdir -p "$OUT"
 : > "$OUT/summary.tsv"
-./mvnw -q -o install -DskipTests >/dev/null || { echo "build failed"; exit 2; }
+# SKIP_INSTALL=1 when a caller loops over targets and has installed once already
+[[ -n "${SKIP_INSTALL:-}" ]] || ./mvnw -q -o install -DskipTests >/dev/null || { echo "build failed"; exit 2; }
 # module:Class#method for every @FuzzTest
 targets=$(grep -rl "@FuzzTest" --include=*.java */src/test/java | while read -r f; do
   module=${f%%/*}; cls=$(basename "$f" .java)

@@ -7,17 +7,15 @@ import org.pcap4j.core.PcapNativeException;
 import org.pcap4j.core.PcapNetworkInterface;
 import org.pcap4j.core.PcapStat;
 import org.pcap4j.core.Pcaps;
-import org.pcap4j.core.RawPacketListener;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Timestamp;
 
 /**
- * Passive capture on one interface via libpcap: one thread runs {@code pcap_loop} and copies each frame into
- * the {@link FrameQueue}. Nothing here ever sends: the handle is used only for loop, filter, stats and close.
- * {@code loop()} + {@code breakLoop()} because {@code getNextRawPacket} blocks forever on an idle interface
- * (libpcap 1.10, TPACKET_V3). When the interface fails (goes down, is removed) the thread reopens it every
+ * Passive capture on one interface via libpcap: one thread calls {@code pcap_next_ex} ({@link PcapNext}) and
+ * copies each frame into its batch of the {@link FrameQueue}. Nothing here ever sends: the handle is used only
+ * for reading, filter, stats and close. {@code pcap_next_ex} blocks on an idle interface (libpcap 1.10,
+ * TPACKET_V3); {@code breakLoop()} wakes it for shutdown. When the interface fails (goes down, is removed) the thread reopens it every
  * few seconds; {@link #failure()} says why it is not capturing meanwhile.
  */
 public final class LiveCapture implements AutoCloseable {
@@ -25,7 +23,7 @@ public final class LiveCapture implements AutoCloseable {
 
     private final String iface;
     private final CaptureOptions options;
-    private final FrameQueue queue;
+    private final FrameQueue.Producer queue;
     private final Thread thread;
     private final Object lock = new Object();
     private volatile PcapHandle handle;
@@ -42,7 +40,7 @@ public final class LiveCapture implements AutoCloseable {
     private LiveCapture(String iface, CaptureOptions options, FrameQueue queue, PcapHandle first) {
         this.iface = iface;
         this.options = options;
-        this.queue = queue;
+        this.queue = queue.producer();
         this.handle = first;
         this.linkType = first.getDlt().value();
         this.thread = new Thread(this::run, "capture-" + iface);
@@ -134,19 +132,31 @@ public final class LiveCapture implements AutoCloseable {
 
     private void loop(PcapHandle h) {
         int lt = h.getDlt().value();
-        RawPacketListener listener = raw -> {
-            Timestamp ts = h.getTimestamp();
-            long t = ts.getTime() / 1000 * 1_000_000_000L + ts.getNanos();
-            Integer orig = h.getOriginalLength();
-            frames++;
-            queue.offer(new Frame(lt, raw, orig != null ? orig : raw.length, t));
-        };
+        PcapNext next;
         try {
-            h.loop(-1, listener);
-        } catch (InterruptedException e) {
-            // breakLoop(): shutdown
-        } catch (PcapNativeException | NotOpenException e) {
-            if (!stopping) failure = iface + ": " + e.getMessage();
+            next = new PcapNext(PcapNext.pcapT(h));
+        } catch (IllegalStateException | LinkageError e) {
+            failure = iface + ": " + e.getMessage();
+            return;
+        }
+        FrameQueue.Source copy = next::copyTo;
+        try {
+            while (true) {
+                int rc = next.next();
+                if (rc == 1) {
+                    frames++;
+                    queue.add(lt, next.capturedLength(), next.wireLength(), next.timeNanos(), copy);
+                } else if (rc == -2 || stopping) {
+                    return;   // breakLoop(): shutdown
+                } else if (rc == -1) {
+                    failure = iface + ": " + h.getError();
+                    return;
+                }                   // 0: read timeout with nothing captured
+            }
+        } catch (NotOpenException e) {
+            if (!stopping) failure = iface + ": closed";
+        } finally {
+            queue.flush();
         }
     }
 

@@ -1,7 +1,7 @@
 package io.gridscout.agent.daemon;
 
 import io.gridscout.agent.analyze.CaptureAnalyzer;
-import io.gridscout.agent.capture.Frame;
+import io.gridscout.agent.capture.FrameBatch;
 import io.gridscout.agent.capture.FrameQueue;
 import io.gridscout.agent.store.InventoryStore;
 import io.gridscout.mapping.events.ChangeDetector;
@@ -183,8 +183,12 @@ public final class AgentEngine {
 
     // ------------------------------------------------------------------ pipeline thread
 
-    public void process(Frame f) {
-        pipeline.frame(f.linkType(), f.data(), 0, f.data().length, f.wireLen(), f.timeNanos());
+    /** Decodes every frame of a batch from the capture threads. */
+    public void process(FrameBatch b) {
+        byte[] data = b.data();
+        for (int i = 0, n = b.size(); i < n; i++) {
+            pipeline.frame(b.linkType(i), data, b.offset(i), b.length(i), b.wireLength(i), b.timeNanos(i));
+        }
     }
 
     /** Reads a capture file into the inventory (own pipeline, like analyze). Only while no pipeline thread runs. */
@@ -243,8 +247,11 @@ public final class AgentEngine {
         long nextTick = System.nanoTime() + settings.tickNanos();
         try {
             while (!Thread.currentThread().isInterrupted()) {
-                Frame f = queue.poll(50);
-                if (f != null) process(f);
+                FrameBatch b = queue.poll(50);
+                if (b != null) {
+                    process(b);
+                    queue.recycle(b);
+                }
                 long now = System.nanoTime();
                 if (now >= nextTick) {
                     tick(wallNanos(), now - nextEvidenceNanos >= 0);
@@ -257,9 +264,12 @@ public final class AgentEngine {
             // shutdown
         }
         // what is still queued was captured: decode it before the final snapshot
-        Frame f;
+        FrameBatch b;
         try {
-            while ((f = queue.poll(0)) != null) process(f);
+            while ((b = queue.poll(0)) != null) {
+                process(b);
+                queue.recycle(b);
+            }
         } catch (InterruptedException e) {
             // ignore: finishing anyway
         }
