@@ -64,7 +64,7 @@ final class ItTraffic {
                 .getBytes(StandardCharsets.US_ASCII);
         f.put(Frames.PAYLOAD_TCP, req);
         w.data(c, true, req.length);
-        int body = 200 + rng.nextInt(1200);
+        int body = 200 + rng.nextInt(1195);   // head (66 bytes) + body fit one 1460-byte segment: a 1500 MTU frame
         byte[] head = ("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: " + body + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
         int p = f.put(Frames.PAYLOAD_TCP, head);
         for (int i = 0; i < body; i++) f.buf[p + i] = (byte) ('a' + (i % 26));

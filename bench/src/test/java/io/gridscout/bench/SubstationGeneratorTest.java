@@ -45,6 +45,24 @@ class SubstationGeneratorTest {
         assertThat(dnp).contains("SN1");
     }
 
+    /** A 1500-byte MTU link (a veth, a SPAN port) carries every frame: live replays must not lose any to size. */
+    @Test
+    void everyFrameFitsAStandardMtu() throws Exception {
+        Path pcap = dir.resolve("mtu.pcap");
+        SubstationGenerator.generate(pcap, 11, 10, 10, 300_000);
+        long frames = 0;
+        int largest = 0;
+        try (var in = Files.newInputStream(pcap);
+             var reader = io.gridscout.protocols.capture.Captures.open(new java.io.BufferedInputStream(in), "mtu.pcap")) {
+            while (reader.next()) {
+                frames++;
+                largest = Math.max(largest, reader.originalLength());
+            }
+        }
+        assertThat(frames).isEqualTo(300_000);
+        assertThat(largest).as("largest frame (14-byte Ethernet header + 1500)").isLessThanOrEqualTo(1514).isGreaterThan(1400);
+    }
+
     @Test
     void sameSeedSameBytes() throws Exception {
         Path a = dir.resolve("a.pcap"), b = dir.resolve("b.pcap");
