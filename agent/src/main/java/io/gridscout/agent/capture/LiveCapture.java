@@ -184,6 +184,11 @@ public final class LiveCapture implements AutoCloseable {
         return iface;
     }
 
+    /** Whether the capture thread is still alive (after close(): it did not stop). */
+    boolean running() {
+        return thread.isAlive();
+    }
+
     public long frames() {
         return frames;
     }
