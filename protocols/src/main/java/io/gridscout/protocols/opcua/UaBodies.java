@@ -3,7 +3,13 @@ package io.gridscout.protocols.opcua;
 import io.gridscout.protocols.fact.Confidence;
 import io.gridscout.protocols.fact.OperationKind;
 import io.netty.buffer.Unpooled;
+import org.eclipse.milo.opcua.stack.core.NamespaceTable;
+import org.eclipse.milo.opcua.stack.core.ServerTable;
+import org.eclipse.milo.opcua.stack.core.channel.EncodingLimits;
 import org.eclipse.milo.opcua.stack.core.encoding.DefaultEncodingContext;
+import org.eclipse.milo.opcua.stack.core.encoding.EncodingContext;
+import org.eclipse.milo.opcua.stack.core.encoding.EncodingManager;
+import org.eclipse.milo.opcua.stack.core.types.DataTypeManager;
 import org.eclipse.milo.opcua.stack.core.encoding.binary.OpcUaBinaryDecoder;
 import org.eclipse.milo.opcua.stack.core.types.builtin.ByteString;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
@@ -63,7 +69,7 @@ final class UaBodies {
 
     private Object milo(int side, byte[] b, int off, int len) {
         try {
-            OpcUaBinaryDecoder d = new OpcUaBinaryDecoder(DefaultEncodingContext.INSTANCE);
+            OpcUaBinaryDecoder d = new OpcUaBinaryDecoder(bodyContext(len));
             d.setBuffer(Unpooled.wrappedBuffer(b, off, len));
             return d.decodeMessage(null);
         } catch (RuntimeException e) {
@@ -77,6 +83,25 @@ final class UaBodies {
             facts.session().malformed(side, "service body claims an impossibly large array");
             return null;
         }
+    }
+
+    /**
+     * Milo's default context, but no string, byte string or array may claim more than the body's bytes. Every element
+     * takes at least one byte, so a longer claim cannot be true. Milo checks lengths against the context's max
+     * message size before it allocates, and its default (2 MiB) let a 100-byte hostile body make Milo allocate
+     * arrays of ~2 M elements. (ArrayDimensions are not checked by Milo at all; see {@link #milo}.)
+     */
+    static EncodingContext bodyContext(int bodyLength) {
+        EncodingLimits limits = new EncodingLimits(EncodingLimits.DEFAULT_MAX_CHUNK_SIZE, EncodingLimits.DEFAULT_MAX_CHUNK_COUNT,
+                Math.max(256, bodyLength), EncodingLimits.DEFAULT_MAX_RECURSION_DEPTH);
+        EncodingContext d = DefaultEncodingContext.INSTANCE;
+        return new EncodingContext() {
+            @Override public DataTypeManager getDataTypeManager() { return d.getDataTypeManager(); }
+            @Override public EncodingManager getEncodingManager() { return d.getEncodingManager(); }
+            @Override public EncodingLimits getEncodingLimits() { return limits; }
+            @Override public NamespaceTable getNamespaceTable() { return d.getNamespaceTable(); }
+            @Override public ServerTable getServerTable() { return d.getServerTable(); }
+        };
     }
 
     /** OPN body under policy None. Returns the requested security mode name or null. */
