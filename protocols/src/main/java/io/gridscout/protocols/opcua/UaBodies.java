@@ -69,7 +69,7 @@ final class UaBodies {
 
     private Object milo(int side, byte[] b, int off, int len) {
         try {
-            OpcUaBinaryDecoder d = new OpcUaBinaryDecoder(bodyContext(len));
+            OpcUaBinaryDecoder d = UaVariantCheck.decoder(bodyContext(len));
             d.setBuffer(Unpooled.wrappedBuffer(b, off, len));
             return d.decodeMessage(null);
         } catch (RuntimeException e) {
@@ -78,8 +78,8 @@ final class UaBodies {
             return null;
         } catch (OutOfMemoryError e) {
             // Milo 1.1.2 allocates a Variant's ArrayDimensions at the length the wire claims, with no encoding limit
-            // (found by fuzzing: a CallRequest argument claiming ~2^31 dimensions). The refused allocation took no
-            // memory; the body is as malformed as any other and the pipeline goes on.
+            // (found by fuzzing: a CallRequest argument claiming ~2^31 dimensions). UaVariantCheck now refuses such
+            // claims first; this stays as the last line of defence. A refused allocation took no memory.
             facts.session().malformed(side, "service body claims an impossibly large array");
             return null;
         }
@@ -221,8 +221,9 @@ final class UaBodies {
     private static Object struct(Object o) {
         if (o instanceof ExtensionObject x) {
             try {
-                return x.decode(DefaultEncodingContext.INSTANCE);
-            } catch (RuntimeException e) {
+                int n = x.getBody() instanceof ByteString bs ? bs.length() : 0;
+                return x.decode(bodyContext(n));   // Milo's own decoder: lengths bounded by the structure's bytes
+            } catch (RuntimeException | OutOfMemoryError e) {
                 return null; // unknown or corrupt structure: nothing to learn
             }
         }
