@@ -18,8 +18,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * prompt.
  */
 public final class FrameQueue {
-    /** Frames and arena bytes of one batch: one hand-over per ~1000 frames at speed. */
-    static final int BATCH_FRAMES = 1024, BATCH_BYTES = 512 * 1024;
+    /**
+     * Frames and arena bytes of one batch: one hand-over per ~1000 frames at speed. Arenas are allocated as needed
+     * up to the cap, so the queue takes at most {@code capacity} x 256 bytes of heap (16 MiB for the default 65,536).
+     */
+    static final int BATCH_FRAMES = 1024, BATCH_BYTES = 256 * 1024;
 
     private final int batchFrames, batchBytes, maxBatches;
     private final LinkedBlockingQueue<FrameBatch> ready = new LinkedBlockingQueue<>();
@@ -29,7 +32,7 @@ public final class FrameQueue {
     private final List<Producer> producers = new CopyOnWriteArrayList<>();
     private int stealFrom;
 
-    /** Room for about {@code capacity} frames (in batches of {@value #BATCH_FRAMES} frames / 512 KiB). */
+    /** Room for about {@code capacity} frames (in batches of {@value #BATCH_FRAMES} frames / 256 KiB). */
     public FrameQueue(int capacity) {
         this(Math.max(2, capacity / BATCH_FRAMES), BATCH_FRAMES, BATCH_BYTES);
     }
