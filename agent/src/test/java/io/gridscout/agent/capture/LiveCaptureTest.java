@@ -92,6 +92,50 @@ class LiveCaptureTest {
         }
     }
 
+    /** Two capture threads (two interfaces in the agent) share one queue: each one's frames stay in order. */
+    @Test
+    void twoCapturesShareOneQueueEachInOrder() throws Exception {
+        try (DatagramSocket rxA = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+             DatagramSocket rxB = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+             DatagramSocket tx = new DatagramSocket()) {
+            FrameQueue queue = new FrameQueue(64 * FrameQueue.BATCH_FRAMES);
+            int[] ports = {rxA.getLocalPort(), rxB.getLocalPort()};
+            LiveCapture a = LiveCapture.start("lo", new CaptureOptions("udp dst port " + ports[0], 65_535, false, CaptureOptions.DEFAULT_BUFFER), queue);
+            LiveCapture b = LiveCapture.start("lo", new CaptureOptions("udp dst port " + ports[1], 65_535, false, CaptureOptions.DEFAULT_BUFFER), queue);
+            int n = 3000;
+            List<List<Integer>> seen = List.of(new ArrayList<>(), new ArrayList<>());
+            try {
+                Thread.sleep(300);
+                for (int i = 0; i < n; i++) {
+                    for (int k = 0; k < 2; k++) {
+                        byte[] p = ByteBuffer.allocate(8).putInt(i).putInt(k).array();
+                        tx.send(new DatagramPacket(p, p.length, InetAddress.getLoopbackAddress(), ports[k]));
+                    }
+                    if (i % 700 == 0) Thread.sleep(60);   // quiet moments: partly filled batches are taken too
+                }
+                long deadline = System.nanoTime() + 20_000_000_000L;
+                while (seen.get(0).size() + seen.get(1).size() < 2 * n && System.nanoTime() < deadline) {
+                    FrameBatch batch = queue.poll(50);
+                    if (batch == null) continue;
+                    for (int i = 0; i < batch.size(); i++) {
+                        ByteBuffer f = ByteBuffer.wrap(batch.data());
+                        f.position(batch.offset(i) + ETH_IP_UDP);
+                        int seq = f.getInt(), k = f.getInt();
+                        seen.get(k).add(seq);
+                    }
+                    queue.recycle(batch);
+                }
+            } finally {
+                a.close();
+                b.close();
+            }
+            List<Integer> expected = java.util.stream.IntStream.range(0, n).boxed().toList();
+            assertThat(seen.get(0)).as("capture A").isEqualTo(expected);
+            assertThat(seen.get(1)).as("capture B").isEqualTo(expected);
+            assertThat(queue.dropped()).isZero();
+        }
+    }
+
     /** pcap_next_ex blocks on an idle interface; breakLoop must still end the capture thread at once. */
     @Test
     void idleCaptureStopsPromptly() throws Exception {
