@@ -11,8 +11,10 @@ import org.eclipse.milo.opcua.stack.core.types.builtin.Variant;
  * ArrayDimensions claim more Int32s than the bytes left. Milo 1.1.2 allocates {@code new int[claimed]} for
  * ArrayDimensions before it reads them, and no encoding limit applies there. A hostile 100-byte body could make it
  * allocate up to the free heap. Every other length is bounded by the body context ({@link UaBodies#bodyContext}).
- * A walk that runs out of bytes, or meets a type it does not know, says "fine": Milo then fails on the same bytes
- * with its own error.
+ * The walk follows Milo's decoder rule by rule (null array = length -1 and no dimensions; dimensions only after an
+ * array; NodeId encoding in the low 4 bits; ...). A Variant the walk cannot finish (out of bytes, unknown type,
+ * an encoding Milo would refuse) is refused as well: a walk that disagreed with Milo and gave up must not let
+ * Milo's own unchecked dimensions through (a fuzzing find).
  */
 final class UaVariantCheck {
     private static final int MAX_DEPTH = 64;
@@ -30,9 +32,9 @@ final class UaVariantCheck {
 
     private UaVariantCheck() {}
 
-    /** True unless the Variant at {@code p} (up to {@code end}) claims impossible ArrayDimensions. */
+    /** True when the Variant at {@code p} (up to {@code end}) is whole and claims no impossible ArrayDimensions. */
     static boolean dimensionsFit(ByteBuf b, int p, int end) {
-        return variant(b, p, end, 0) != REFUSED;
+        return variant(b, p, end, 0) >= 0;
     }
 
     /** Where the Variant at {@code p} ends by this walk; -1 out of bytes, -2 refused (for tests). */
@@ -65,17 +67,16 @@ final class UaVariantCheck {
     private static int variant(ByteBuf b, int p, int end, int depth) {
         if (depth > MAX_DEPTH || p >= end) return OUT;
         int mask = b.getUnsignedByte(p++);
+        if (mask == 0) return p;   // null variant
         int type = mask & 0x3F;
-        if (type == 0) return p;   // null variant
-        if ((mask & 0x80) != 0) {
-            if (end - p < 4) return OUT;
-            int n = b.getIntLE(p);
-            p += 4;
-            for (int i = 0; i < n; i++) {
-                p = value(b, type, p, end, depth);
-                if (p < 0) return p;
-            }
-        } else {
+        if (type == 0) return OUT;
+        if ((mask & 0x80) == 0) return value(b, type, p, end, depth);   // a scalar: Milo reads no dimensions
+        if (end - p < 4) return OUT;
+        int n = b.getIntLE(p);
+        p += 4;
+        if (n == -1) return p;     // null array: Milo stops here, dimensions or not
+        if (n < 0) return OUT;
+        for (int i = 0; i < n; i++) {
             p = value(b, type, p, end, depth);
             if (p < 0) return p;
         }
@@ -84,6 +85,7 @@ final class UaVariantCheck {
             int dims = b.getIntLE(p);
             p += 4;
             if (dims > (end - p) / 4) return REFUSED;
+            if (dims < -1) return OUT;
             p += Math.max(0, dims) * 4;
         }
         return p;
@@ -114,7 +116,7 @@ final class UaVariantCheck {
                 p = nodeId(b, p, end);
                 if (p < 0 || p >= end) return OUT;
                 int enc = b.getUnsignedByte(p++);
-                return enc == 0 ? p : lengthPrefixed(b, p, end);
+                return enc == 0 ? p : enc <= 2 ? lengthPrefixed(b, p, end) : OUT;
             }
             case 23 -> {
                 if (p >= end) return OUT;
@@ -145,7 +147,7 @@ final class UaVariantCheck {
 
     private static int nodeId(ByteBuf b, int p, int end) {
         if (p >= end) return OUT;
-        int enc = b.getUnsignedByte(p++) & 0x3F;
+        int enc = b.getUnsignedByte(p++) & 0x0F;   // as Milo reads it (ExpandedNodeId flags live in the high bits)
         return switch (enc) {
             case 0 -> skip(p, 1, end);
             case 1 -> skip(p, 3, end);
@@ -160,7 +162,7 @@ final class UaVariantCheck {
         if (end - p < 4) return OUT;
         int n = b.getIntLE(p);
         p += 4;
-        return n <= 0 ? p : skip(p, n, end);
+        return n == -1 ? p : n < 0 ? OUT : skip(p, n, end);
     }
 
     private static int skip(int p, int n, int end) {

@@ -101,13 +101,44 @@ class UaVariantCheckTest {
     }
 
     @Test
-    void truncatedOrUnknownIsLeftToMilo() {
+    void whatTheWalkCannotFinishIsRefused() {
         ByteBuf b = encode(new Variant(new String[] {"a", "b"}));
         for (int cut = 0; cut < b.writerIndex(); cut++) {
             assertThat(UaVariantCheck.walk(b, 0, cut)).as("cut at %d", cut).isEqualTo(-1);
-            assertThat(UaVariantCheck.dimensionsFit(b, 0, cut)).isTrue();
+            assertThat(UaVariantCheck.dimensionsFit(b, 0, cut)).isFalse();
         }
         ByteBuf unknown = Unpooled.wrappedBuffer(new byte[] {0x3F, 1, 2, 3});
-        assertThat(UaVariantCheck.dimensionsFit(unknown, 0, 4)).isTrue();
+        assertThat(UaVariantCheck.dimensionsFit(unknown, 0, 4)).isFalse();
+    }
+
+    /**
+     * The fuzzing find: an array of ExpandedNodeIds whose NodeId byte has a reserved bit (0x12). Milo reads the
+     * encoding from the low 4 bits (numeric), the first walk gave up on it and let Milo allocate the 50 M
+     * dimensions that follow. The walk now reads it as Milo does, and the dimensions are refused.
+     */
+    @Test
+    void nodeIdEncodingIsReadAsMiloReadsIt() {
+        ByteBuf numericWithReservedBit = Unpooled.buffer().writeByte(17).writeByte(0x12).writeShortLE(1).writeIntLE(5);
+        var d = UaVariantCheck.decoder(UaBodies.bodyContext(numericWithReservedBit.writerIndex()));
+        d.setBuffer(numericWithReservedBit.duplicate());
+        assertThat(d.decodeVariant().getValue()).isEqualTo(new NodeId(1, 5));
+        assertThat(UaVariantCheck.walk(numericWithReservedBit, 0, numericWithReservedBit.writerIndex())).isEqualTo(numericWithReservedBit.writerIndex());
+        ByteBuf lie = Unpooled.buffer().writeByte(0xC0 | 18).writeIntLE(1).writeByte(0x12).writeShortLE(1).writeIntLE(5)
+                .writeIntLE(50_000_000).writeZero(16);
+        assertThat(UaVariantCheck.dimensionsFit(lie, 0, lie.writerIndex())).isFalse();
+        d = UaVariantCheck.decoder(UaBodies.bodyContext(lie.writerIndex()));
+        d.setBuffer(lie);
+        assertThatThrownBy(d::decodeVariant).isInstanceOf(UaSerializationException.class);
+    }
+
+    /** A null array (length -1) ends the Variant for Milo, even with the dimensions bit set. */
+    @Test
+    void nullArrayEndsTheVariant() {
+        ByteBuf b = Unpooled.buffer().writeByte(0xC0 | 6).writeIntLE(-1).writeIntLE(99);
+        assertThat(UaVariantCheck.walk(b, 0, b.writerIndex())).isEqualTo(5);
+        var d = UaVariantCheck.decoder(UaBodies.bodyContext(b.writerIndex()));
+        d.setBuffer(b);
+        d.decodeVariant();
+        assertThat(b.readerIndex()).isEqualTo(5);
     }
 }
