@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Long Jazzer fuzzing of every @FuzzTest, outside CI: one JVM per target (Jazzer fuzzes one test per run).
 #   bench/fuzz-long.sh [DURATION] [TARGET-FILTER]      e.g. bench/fuzz-long.sh 2h  or  bench/fuzz-long.sh 60s Dnp3
+# TARGET-FILTER: substrings of "module:Class#method", comma-separated (a target runs if it contains any of them).
 # DURATION overrides each test's maxDuration (jazzer.max_duration); set MAX_EXECUTIONS=10000000 to stop at a
 # run count instead. Findings are written by Jazzer under src/test/resources/<package>/<Class>Inputs/<method>/
 # and replayed by plain `mvn test` from then on (keep them: they are the regression cases). Every io.gridscout
@@ -24,7 +25,12 @@ targets=$(grep -rl "@FuzzTest" --include=*.java */src/test/java | while read -r 
 done)
 status=0
 for t in $targets; do
-  [[ -n "$FILTER" && "$t" != *"$FILTER"* ]] && continue
+  if [[ -n "$FILTER" ]]; then
+    hit=0
+    IFS=, read -ra parts <<< "$FILTER"
+    for f in "${parts[@]}"; do [[ -n "$f" && "$t" == *"$f"* ]] && hit=1; done
+    [[ $hit == 1 ]] || continue
+  fi
   module=${t%%:*}; test=${t#*:}
   log="$OUT/${test//#/_}.log"
   extra=()
