@@ -65,9 +65,9 @@ public final class TcpStream {
         }
         int rel = seq - nextSeq;       // wraps correctly in int arithmetic
         if (rel <= 0) {
-            int skip = -rel;
+            long skip = -(long) rel;   // long: rel may be Integer.MIN_VALUE (2^31 behind), whose int negation is negative
             if (skip >= len) return;   // pure retransmission
-            c.onBytes(buf, off + skip, len - skip, t);
+            c.onBytes(buf, off + (int) skip, len - (int) skip, t);
             nextSeq = seq + len;
             drain(t, c);
             return;
@@ -132,9 +132,9 @@ public final class TcpStream {
             byte[] d = oooData[0];
             int seq = oooSeq[0];
             removeHead();
-            int skip = -rel;
+            long skip = -(long) rel;   // as in segment(): never a negative skip
             if (skip < d.length) {
-                c.onBytes(d, skip, d.length - skip, t);
+                c.onBytes(d, (int) skip, d.length - (int) skip, t);
                 nextSeq = seq + d.length;
             }
         }

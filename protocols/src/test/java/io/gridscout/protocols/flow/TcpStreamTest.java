@@ -225,4 +225,19 @@ class TcpStreamTest {
         assertThat(out.text()).isEqualTo("abcd|klmnopqrst|z0123|6789");
         assertThat(s.bufferedBytes()).isZero();
     }
+
+    /**
+     * Fuzzing find (round 3): a segment exactly 2^31 bytes from the next expected byte. Its relative position is
+     * Integer.MIN_VALUE, whose int negation is still negative, and the "skip" became a negative array index that
+     * escaped the pipeline. It is 2^31 behind: old bytes, dropped like any retransmission.
+     */
+    @Test
+    void segmentTwoToTheThirtyOneAwayIsOldNotANegativeSkip() {
+        TcpStream s = new TcpStream(1 << 16);
+        s.segment(1000, DATA, 0, 10, 0, out);
+        s.segment(1010 + Integer.MIN_VALUE, DATA, 10, 10, 0, out);
+        assertThat(out.text()).isEqualTo("abcdefghij");
+        s.segment(1010, DATA, 10, 5, 0, out);
+        assertThat(out.text()).isEqualTo("abcdefghijklmno");
+    }
 }
