@@ -30,6 +30,7 @@ class PipelineFuzzTest {
             p.frame(link, f, 0, f.length, f.length, t += in.consumeInt(0, 1_000_000));
         }
         p.finish();
+        org.assertj.core.api.Assertions.assertThat(p.stats().internalErrors).as("flow-layer exceptions (caught, but bugs)").isZero();
         inv.snapshot();
     }
 
@@ -64,6 +65,7 @@ class PipelineFuzzTest {
             seq[side] += data.length;
         }
         p.finish();
+        org.assertj.core.api.Assertions.assertThat(p.stats().internalErrors).as("flow-layer exceptions (caught, but bugs)").isZero();
         inv.snapshot();
     }
 }

@@ -62,6 +62,22 @@ class PipelineTest {
         return out;
     }
 
+    /** The last-line guard: an exception below the decoders (here from the fact sink) costs a frame, not the run. */
+    @Test
+    void flowLayerExceptionCostsOneFrameNotThePipeline() {
+        int[] hosts = {0};
+        Pipeline p = new Pipeline(f -> {
+            if (f instanceof Fact.HostSeen && hosts[0]++ == 0) throw new IllegalStateException("sink bug");
+            facts.add(f);
+        }, List.of(new ModbusSpec()), List.of(), FlowTable.Limits.defaults());
+        modbusSession(p, 40000, 502, 100, SEC);
+        p.finish();
+        assertThat(p.stats().internalErrors).isEqualTo(1);
+        assertThat(p.stats().flows().decoderErrors).as("shown with the guard's other errors").isEqualTo(1);
+        assertThat(p.stats().packets).isEqualTo(6);
+        assertThat(conversations()).singleElement().satisfies(c -> assertThat(c.protocol()).isEqualTo("modbus"));
+    }
+
     @Test
     void handshakeDecidesServerAndConversationIsRight() {
         Pipeline p = pipeline();
@@ -178,5 +194,6 @@ class PipelineTest {
         }
         p.finish();
         assertThat(p.flows().size()).isZero();
+        assertThat(p.stats().internalErrors).as("exceptions of the flow layer (caught, but bugs)").isZero();
     }
 }
