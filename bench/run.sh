@@ -66,3 +66,30 @@ echo "| tshark 4.0 -T fields | $tw | $(echo "$tu + $ts" | bc) | $(( trss / 1024 
 echo "| gridscout analyze | $gw | $(echo "$gu + $gs" | bc) | $(( grss / 1024 )) |"
 printf '\nratio (CPU time tshark / gridscout): %.1fx; wall: %.1fx\n' "$(echo "($tu + $ts) / ($gu + $gs)" | bc -l)" "$(echo "$tw / $gw" | bc -l)"
 } | tee -a "$OUT"
+
+# multi-core scaling: the same analysis on 1 core against 2 cores (taskset), 1 and 2 workers, JSON compared.
+# SCALING_CAPTURE names one of the configs above (default 10M-100; 1M-100 in quick mode); RUNS repetitions each.
+if command -v taskset >/dev/null && (( $(nproc) >= 2 )); then
+  sc="${SCALING_CAPTURE:-$([[ "$MODE" == full ]] && echo 10M-100 || echo 1M-100)}"
+  pcap="$WORK/$sc.pcap"
+  {
+  echo
+  echo "multi-core scaling on $sc (wall s; JSON of every run compared with the 1-core run's):"
+  echo
+  echo "| run | 1 core, 1 worker | 2 cores, 1 worker | 2 cores, 2 workers | 2 workers on 2 cores vs 1 core | JSON identical |"
+  echo "|---|---|---|---|---|---|"
+  } | tee -a "$OUT"
+  for r in $(seq 1 "${RUNS:-3}"); do
+    walls=()
+    same=yes
+    for cfg in "0:1" "0,1:1" "0,1:2"; do
+      cpus=${cfg%:*}; w=${cfg#*:}
+      /usr/bin/time -f "%e" -o "$WORK/scale.time" taskset -c "$cpus" java $HEAP -jar "$JAR" analyze --quiet \
+          --workers "$w" --json "$WORK/scale-$w-$cpus.json" "$pcap" > /dev/null 2>&1 || true
+      walls+=("$(tail -1 "$WORK/scale.time")")
+      cmp -s "$WORK/scale-$w-$cpus.json" "$WORK/scale-1-0.json" || same=no
+    done
+    printf '| %s | %s | %s | %s | %.2fx | %s |\n' "$r" "${walls[0]}" "${walls[1]}" "${walls[2]}" \
+        "$(echo "${walls[0]} / ${walls[2]}" | bc -l)" "$same" | tee -a "$OUT"
+  done
+fi
