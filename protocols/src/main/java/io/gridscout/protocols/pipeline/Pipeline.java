@@ -71,7 +71,13 @@ public final class Pipeline {
      * {@link #decoded} for the same frame, or decode the next one.
      */
     public int decode(int linkType, byte[] buf, int off, int len) {
-        return FrameDecoder.decode(linkType, buf, off, len, view);
+        try {
+            return FrameDecoder.decode(linkType, buf, off, len, view);
+        } catch (RuntimeException e) {   // same last line of defence as decoded(): the frame counts as malformed
+            stats.internalErrors++;
+            flows.stats().decoderErrors++;
+            return FrameView.MALFORMED;
+        }
     }
 
     /** The headers of the frame last given to {@link #decode} (valid until the next frame). */
