@@ -74,8 +74,7 @@ public final class Pipeline {
         try {
             return FrameDecoder.decode(linkType, buf, off, len, view);
         } catch (RuntimeException e) {   // same last line of defence as decoded(): the frame counts as malformed
-            stats.internalErrors++;
-            flows.stats().decoderErrors++;
+            caught();
             return FrameView.MALFORMED;
         }
     }
@@ -113,9 +112,14 @@ public final class Pipeline {
             // last line of defence: a bug in the flow layer (reassembly, detection) on hostile bytes costs this frame,
             // not the analysis or the live agent. Counted with the decoder guard's errors (CLI health, metrics);
             // the fuzz targets require internalErrors to stay 0, so such a bug is still a finding there.
-            stats.internalErrors++;
-            flows.stats().decoderErrors++;
+            caught();
         }
+    }
+
+    /** Counts an exception the guards caught: with the decoder guard's errors (CLI health, metrics) too. */
+    private void caught() {
+        stats.internalErrors++;
+        flows.stats().decoderErrors++;
     }
 
     private void fragment(int wireLen, long t) {
