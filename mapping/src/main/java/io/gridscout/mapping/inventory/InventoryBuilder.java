@@ -44,6 +44,8 @@ public final class InventoryBuilder implements FactSink {
     private final Map<IpAddr, Host> ipHosts = new LinkedHashMap<>();
     private final Map<Long, Host> macHosts = new LinkedHashMap<>();
     private final Map<Long, MacInfo> macInfo = new HashMap<>();
+    private long lastInfoMac = Mac.NONE;
+    private MacInfo lastInfo;
     private static final int MAX_PENDING_NAME_ADDRESSES = 4096;
     private final Map<IpAddr, List<Fact.Identity>> pendingNames = new LinkedHashMap<>();
     private final Map<CommKey, Comm> comms = new HashMap<>();
@@ -288,10 +290,13 @@ public final class InventoryBuilder implements FactSink {
                 for (Fact.Identity n : names) attach(h, n);
             }
         }
-        if (mac != Mac.NONE && !Mac.isGroup(mac) && h.macs.size() < 8 && h.macs.add(mac)) {
-            MacInfo mi = macInfo(mac);
-            if (mi.ips.size() < 64) mi.ips.add(ip);
-            else mi.overflow = true;
+        if (mac != Mac.NONE && mac != h.lastMac && !Mac.isGroup(mac)) {
+            h.lastMac = mac;                 // the same MAC again (the usual case) skips the boxed set
+            if (h.macs.size() < 8 && h.macs.add(mac)) {
+                MacInfo mi = macInfo(mac);
+                if (mi.ips.size() < 64) mi.ips.add(ip);
+                else mi.overflow = true;
+            }
         }
         return h;
     }
@@ -325,7 +330,13 @@ public final class InventoryBuilder implements FactSink {
     }
 
     private MacInfo macInfo(long mac) {
-        return macInfo.computeIfAbsent(mac, k -> new MacInfo());
+        // one-entry cache: consecutive facts mostly carry the same MAC (a router's, for every remote address);
+        // entries are never removed from the map, so a cached one stays valid
+        if (mac == lastInfoMac && lastInfo != null) return lastInfo;
+        MacInfo mi = macInfo.computeIfAbsent(mac, k -> new MacInfo());
+        lastInfoMac = mac;
+        lastInfo = mi;
+        return mi;
     }
 
     /** True when a new host may be added; at the cap an industrial newcomer displaces a non-industrial host. */
@@ -547,6 +558,7 @@ public final class InventoryBuilder implements FactSink {
         final IpAddr ip;
         final long l2Mac;
         final Set<Long> macs = new TreeSet<>();
+        long lastMac = Mac.NONE;             // last MAC offered to macs (added or already there, or the set full)
         final Map<ServiceKey, ServiceState> services = new LinkedHashMap<>();
         final List<AttrValue> attributes = new ArrayList<>();
         long first = Long.MAX_VALUE, last = Long.MIN_VALUE;
