@@ -91,7 +91,7 @@ public final class CaptureAnalyzer {
             sha = new CompletableFuture<>();
             digest = newDigest();
         } else {
-            // one lane leaves a core free: the file's hash is computed there while this one decodes
+            // one lane on several CPUs leaves a core free: the file's hash is computed there while this one decodes
             sha = CompletableFuture.supplyAsync(() -> {
                 long c0 = ShardedPipeline.threadCpu();
                 String h = sha256(file);
@@ -226,11 +226,15 @@ public final class CaptureAnalyzer {
     /**
      * Where the file's SHA-256 is computed: "reader" (the bytes the reading thread reads anyway) or "thread" (a
      * thread reading the file again). System property gridscout.analyze.sha; by default the reader with several
-     * lanes, a thread with one.
+     * lanes or on one CPU (a second thread would only take turns with the reader and read the file twice), a
+     * thread with one lane on several CPUs.
      */
     private boolean hashInReader() {
-        String mode = System.getProperty("gridscout.analyze.sha", "");
-        return mode.equals("reader") || (!mode.equals("thread") && workers > 1);
+        return hashInReader(System.getProperty("gridscout.analyze.sha", ""), workers, Runtime.getRuntime().availableProcessors());
+    }
+
+    static boolean hashInReader(String mode, int workers, int cpus) {
+        return mode.equals("reader") || (!mode.equals("thread") && (workers > 1 || cpus < 2));
     }
 
     private static MessageDigest newDigest() {

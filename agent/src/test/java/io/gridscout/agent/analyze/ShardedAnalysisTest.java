@@ -150,4 +150,16 @@ class ShardedAnalysisTest {
             if (prev == null) System.clearProperty("gridscout.analyze.sha"); else System.setProperty("gridscout.analyze.sha", prev);
         }
     }
+
+    /** Where the hash is computed by default: a second thread only when it has a core of its own to run on. */
+    @Test
+    void hashThreadOnlyWithOneLaneOnSeveralCpus() {
+        assertThat(CaptureAnalyzer.hashInReader("", 1, 2)).isFalse();
+        assertThat(CaptureAnalyzer.hashInReader("", 1, 1)).isTrue();
+        assertThat(CaptureAnalyzer.hashInReader("", 2, 2)).isTrue();
+        assertThat(CaptureAnalyzer.hashInReader("", 2, 1)).isTrue();
+        assertThat(CaptureAnalyzer.hashInReader("thread", 1, 1)).isFalse();
+        assertThat(CaptureAnalyzer.hashInReader("thread", 2, 8)).isFalse();
+        assertThat(CaptureAnalyzer.hashInReader("reader", 1, 8)).isTrue();
+    }
 }
