@@ -53,6 +53,7 @@ final class EnipDecoder implements ProtocolDecoder {
     private final int[] pendRoute = new int[PENDING];
     private int pendNext;
     private final LongSet seen = new LongSet(MAX_SEEN); // keys of values already reported
+    private static final long ADDRESS_KEY = 0x6A09E667F3BCC908L;  // ListIdentity socket addresses in seen
 
     EnipDecoder(Session session) {
         this.session = session;
@@ -271,7 +272,10 @@ final class EnipDecoder implements ProtocolDecoder {
                 if (nameLen <= e - v - 33) {
                     device(side, b, v + 18, v + 32, t, "enip.listidentity");
                     int addr = ((b[v + 6] & 0xFF) << 24) | ((b[v + 7] & 0xFF) << 16) | ((b[v + 8] & 0xFF) << 8) | (b[v + 9] & 0xFF);
-                    if (addr != 0) attr(side, "ipAddress", IpAddr.v4(addr).toString(), "enip.listidentity", t);
+                    // polled again and again like the identity: report an address once (keyed apart from identity hashes)
+                    if (addr != 0 && seen.add(ADDRESS_KEY ^ (addr & 0xFFFF_FFFFL))) {
+                        attr(side, "ipAddress", IpAddr.v4(addr).toString(), "enip.listidentity", t);
+                    }
                 } else session.malformed(side, "identity name overruns");
             }
             p = e;

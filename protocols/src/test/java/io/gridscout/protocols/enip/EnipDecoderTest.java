@@ -110,6 +110,41 @@ class EnipDecoderTest {
         assertThat(EnipDecoder.hex32(0x0051aec3L)).isEqualTo("0x0051aec3");
     }
 
+    /** A ListIdentity reply with one identity item for 10.0.0.7 (sockaddr big-endian, the rest little-endian). */
+    static byte[] listIdentityReply(int lastOctet) {
+        byte[] name = "1756-L61".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        byte[] item = io.gridscout.protocols.testutil.L2Frames.bytes()
+                .b(1, 0).b(0, 2).b(0xAF, 0x12).b(10, 0, 0, lastOctet).zeros(8)      // version, sockaddr
+                .b(1, 0).b(0x0E, 0).b(0x36, 0).b(20, 11).b(0x60, 0x30).b(0xC3, 0xAE, 0x51, 0)
+                .b(name.length).raw(name).b(3).bytes();
+        byte[] data = io.gridscout.protocols.testutil.L2Frames.bytes()
+                .b(1, 0).b(0x0C, 0).b(item.length & 0xFF, item.length >> 8).raw(item).bytes();
+        return io.gridscout.protocols.testutil.L2Frames.bytes()
+                .b(0x63, 0).b(data.length & 0xFF, data.length >> 8).zeros(4).zeros(4).zeros(8).zeros(4).raw(data).bytes();
+    }
+
+    /**
+     * Scanners poll ListIdentity again and again: each identity attribute, the stated IP address included, is
+     * reported once, and only a changed address is reported again (it was reported for every reply: 431k facts
+     * on a 10M-packet mix, where vendor and serial gave 1k).
+     */
+    @Test
+    void repeatedListIdentityRepliesReportTheAddressOnce() {
+        RecordingSession udp = new RecordingSession("enip", Transport.UDP,
+                RecordingSession.tcp("enip", 44818).endpoint(0), RecordingSession.tcp("enip", 44818).endpoint(1));
+        EnipDecoder d = new EnipDecoder(udp);
+        byte[] reply = listIdentityReply(7);
+        for (int i = 0; i < 5; i++) d.onData(1, reply, 0, reply.length, i);
+        List<String> values = Captures.values(udp.facts);
+        assertThat(values.stream().filter(v -> v.startsWith("ipAddress=10.0.0.7 "))).hasSize(1);
+        assertThat(values.stream().filter(v -> v.startsWith("serial=0x0051aec3 "))).hasSize(1);
+        assertThat(values.stream().filter(v -> v.startsWith("model=1756-L61 "))).hasSize(1);
+        byte[] moved = listIdentityReply(8);
+        d.onData(1, moved, 0, moved.length, 9);
+        assertThat(Captures.values(udp.facts).stream().filter(v -> v.startsWith("ipAddress="))).hasSize(2);
+        assertThat(udp.malformed).isEmpty();
+    }
+
     @FuzzTest(maxDuration = "10s")
     void fuzz(byte[] data) {
         RecordingSession tcp = RecordingSession.tcp("enip", 44818);
