@@ -4,7 +4,10 @@ package io.gridscout.protocols.fact;
 public enum OperationKind {
     READ, WRITE, PROGRAM, CONTROL, DIAGNOSTIC, OTHER;
 
+    // computed once: the inventory asks for it for every operation of every conversation it merges
+    private final String label = name().toLowerCase(java.util.Locale.ROOT);
+
     public String label() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return label;
     }
 }
