@@ -2,6 +2,7 @@
 # End-to-end benchmark: generates synthetic substation captures, runs `gridscout analyze` on each under a
 # 256 MiB heap, checks the inventory against the expected one, and runs tshark over the same protocols' fields.
 #   bench/run.sh [quick|full]      quick: 1M packets only; full (default): 1M/10M, 100/1k/10k assets, 50M if BIG=1
+#   SCALING_ONLY=1 SCALING_CAPTURE=50M-100 RUNS=5 bench/run.sh   only the 1-core/2-core table, with its median
 # Prints a markdown table (also written to bench/target/results.md). Wall time and CPU time (user+sys) are both
 # reported: on a shared machine packets per CPU-second is the comparable figure.
 set -euo pipefail
@@ -22,6 +23,9 @@ if [[ "$MODE" == full ]]; then
   [[ "${BIG:-0}" == 1 ]] && configs+=("50M-100 50000000 10 10")
 fi
 
+# SCALING_ONLY=1: only the multi-core table at the end (its capture is generated if missing)
+: > "$OUT"
+if [[ "${SCALING_ONLY:-0}" != 1 ]]; then
 {
 echo "| capture | packets | file MB | assets expected/found | check | wall s | CPU s | packets/s (wall) | packets/CPU-s | MB/s (wall) | peak heap MB | max RSS MB | flows created / evicted | malformed |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
@@ -66,12 +70,20 @@ echo "| tshark 4.0 -T fields | $tw | $(echo "$tu + $ts" | bc) | $(( trss / 1024 
 echo "| gridscout analyze | $gw | $(echo "$gu + $gs" | bc) | $(( grss / 1024 )) |"
 printf '\nratio (CPU time tshark / gridscout): %.1fx; wall: %.1fx\n' "$(echo "($tu + $ts) / ($gu + $gs)" | bc -l)" "$(echo "$tw / $gw" | bc -l)"
 } | tee -a "$OUT"
+fi
 
 # multi-core scaling: the same analysis on 1 core against 2 cores (taskset), 1 and 2 workers, JSON compared.
-# SCALING_CAPTURE names one of the configs above (default 10M-100; 1M-100 in quick mode); RUNS repetitions each.
+# SCALING_CAPTURE names one of the configs above or 50M-100 (default 10M-100; 1M-100 in quick mode); RUNS
+# repetitions each, and their median.
 if command -v taskset >/dev/null && (( $(nproc) >= 2 )); then
   sc="${SCALING_CAPTURE:-$([[ "$MODE" == full ]] && echo 10M-100 || echo 1M-100)}"
   pcap="$WORK/$sc.pcap"
+  if [[ ! -f "$pcap" ]]; then
+    for c in "${configs[@]}" "50M-100 50000000 10 10"; do
+      read -r name packets sites per <<<"$c"
+      [[ "$name" == "$sc" ]] && { java -Xmx256m -jar "$JAR" generate "$pcap" "$packets" "$sites" "$per" 1 >&2; break; }
+    done
+  fi
   {
   echo
   echo "multi-core scaling on $sc (wall s; JSON of every run compared with the 1-core run's):"
@@ -79,6 +91,7 @@ if command -v taskset >/dev/null && (( $(nproc) >= 2 )); then
   echo "| run | 1 core, 1 worker | 2 cores, 1 worker | 2 cores, 2 workers | 2 workers on 2 cores vs 1 core | JSON identical |"
   echo "|---|---|---|---|---|---|"
   } | tee -a "$OUT"
+  ratios=()
   for r in $(seq 1 "${RUNS:-3}"); do
     walls=()
     same=yes
@@ -89,7 +102,10 @@ if command -v taskset >/dev/null && (( $(nproc) >= 2 )); then
       walls+=("$(tail -1 "$WORK/scale.time")")
       cmp -s "$WORK/scale-$w-$cpus.json" "$WORK/scale-1-0.json" || same=no
     done
-    printf '| %s | %s | %s | %s | %.2fx | %s |\n' "$r" "${walls[0]}" "${walls[1]}" "${walls[2]}" \
-        "$(echo "${walls[0]} / ${walls[2]}" | bc -l)" "$same" | tee -a "$OUT"
+    ratio=$(echo "${walls[0]} / ${walls[2]}" | bc -l)
+    ratios+=("$ratio")
+    printf '| %s | %s | %s | %s | %.2fx | %s |\n' "$r" "${walls[0]}" "${walls[1]}" "${walls[2]}" "$ratio" "$same" | tee -a "$OUT"
   done
+  printf '\nmedian of %d runs, 2 workers on 2 cores vs 1 core: %.2fx\n' "${#ratios[@]}" \
+      "$(printf '%s\n' "${ratios[@]}" | sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }')" | tee -a "$OUT"
 fi
