@@ -52,8 +52,10 @@ final class EnipDecoder implements ProtocolDecoder {
     private final int[] pendCls = new int[PENDING];
     private final int[] pendRoute = new int[PENDING];
     private int pendNext;
-    private final LongSet seen = new LongSet(MAX_SEEN); // keys of values already reported
-    private static final long ADDRESS_KEY = 0x6A09E667F3BCC908L;  // ListIdentity socket addresses in seen
+    private final LongSet seen = new LongSet(MAX_SEEN); // keys of values already reported; ListIdentity socket
+                                                         // addresses are kept apart from identity hashes by ADDRESS_KEY
+
+    private static final long ADDRESS_KEY = 0x6A09E667F3BCC908L;
 
     EnipDecoder(Session session) {
         this.session = session;
