@@ -45,6 +45,8 @@ public final class Flow implements Session {
     boolean complete;                      // the decoder said the flow has told all it will (UDP)
 
     long firstSeen, lastSeen, packets, bytes;
+    long activeAt;                         // the table's idle clock when last touched (see FlowTable)
+    int epoch;                             // and its epoch
     long tag;                              // the table's tag when last touched (see FlowTable.tag)
     long flushedPackets, flushedBytes;
     int malformedFacts;

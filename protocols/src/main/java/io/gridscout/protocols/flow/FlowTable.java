@@ -13,6 +13,14 @@ import java.util.List;
  * Connection state for TCP and UDP: finds the flow of a packet by primitive key comparison (no key object
  * per packet), orders TCP bytes, recognises the protocol from content and feeds its decoder. Bounded by a
  * flow count cap (least recently active non-industrial flows are evicted first) and an idle timeout.
+ *
+ * <p>Idleness is measured on the capture's own clock: the latest packet time seen so far. A flow is idle once that
+ * clock has passed its last activity by the timeout, whatever the order of the other flows' packets (captures
+ * merged from several interfaces step back in time now and then). A frame further back than the timeout is a
+ * discontinuity (captures concatenated, a clock reset, a bogus far-future time before it): every open flow is
+ * idle from then on and the clock restarts at that frame. Either way, which flows are idle at a frame depends only
+ * on those flows and the times of the frames so far, so tables that each see a shard of the flows (and every
+ * frame's time) close exactly the flows one table would.
  */
 public final class FlowTable {
     /** Bounds of the table. */
@@ -30,6 +38,10 @@ public final class FlowTable {
     private int size;
     private Flow oldest, newest;
     private long tag;
+    /** The idle clock: the latest packet time seen (since the last discontinuity). */
+    private long clock = Long.MIN_VALUE;
+    /** Discontinuities so far: flows last active in an earlier epoch are idle. */
+    private int epoch;
 
     public FlowTable(List<ProtocolSpec> specs, FactSink sink, Limits limits) {
         this.specs = specs.toArray(new ProtocolSpec[0]);
@@ -122,6 +134,8 @@ public final class FlowTable {
         f.packets++;
         f.bytes += wireLen;
         f.lastSeen = t;
+        f.activeAt = clock(t);
+        f.epoch = epoch;
         f.tag = tag;
         if (f != newest) {                 // move to the young end of the activity list
             unlink(f);
@@ -267,13 +281,33 @@ public final class FlowTable {
         f.flush(sink);
     }
 
+    /** Advances the idle clock to {@code t} if later, restarts it there after a discontinuity; returns it. */
+    private long clock(long t) {
+        if (t > clock || clock == Long.MIN_VALUE) {
+            clock = t;
+        } else if (clock - t > limits.idleTimeoutNanos()) {
+            clock = t;
+            epoch++;
+        }
+        return clock;
+    }
+
+    /**
+     * Flows are linked in order of activity: earlier epochs first, then by the clock when last active; so idleness
+     * holds for a prefix of the list and only the oldest flow needs checking.
+     */
+    private boolean idle(Flow f) {
+        return f.epoch != epoch || clock - f.activeAt > limits.idleTimeoutNanos();
+    }
+
     private void expireIdle(long t) {
-        while (oldest != null && t - oldest.lastSeen > limits.idleTimeoutNanos()) expireOldest(t);
+        clock(t);
+        while (oldest != null && idle(oldest)) expireOldest(t);
     }
 
     private void expireOldest(long t) {
         Flow f = oldest;
-        finish(f, t);
+        finish(f, Math.max(t, f.lastSeen));        // after a discontinuity t may be before the flow's last packet
         remove(f);
         stats.flowsExpired++;
     }
@@ -297,12 +331,14 @@ public final class FlowTable {
 
     /** The tag of the flow {@link #advance} would close first at {@code t}, or -1 when none is idle. */
     public long idleTag(long t) {
-        return oldest != null && t - oldest.lastSeen > limits.idleTimeoutNanos() ? oldest.tag : -1;
+        clock(t);
+        return oldest != null && idle(oldest) ? oldest.tag : -1;
     }
 
     /** One step of {@link #advance}: closes the least recently active flow if it is idle at {@code t}. */
     public boolean advanceOne(long t) {
-        if (oldest == null || t - oldest.lastSeen <= limits.idleTimeoutNanos()) return false;
+        clock(t);
+        if (oldest == null || !idle(oldest)) return false;
         expireOldest(t);
         return true;
     }
@@ -364,6 +400,8 @@ public final class FlowTable {
         Flow f = new Flow(this, h, v.srcHi, v.srcLo, v.srcPort, v.dstHi, v.dstLo, v.dstPort, proto, a, b);
         f.firstSeen = t;
         f.lastSeen = t;
+        f.activeAt = clock(t);
+        f.epoch = epoch;
         if (proto == 6) f.consumers = new TcpStream.Consumer[] {consumer(f, 0), consumer(f, 1)};
         int i = h & (buckets.length - 1);
         f.hashNext = buckets[i];

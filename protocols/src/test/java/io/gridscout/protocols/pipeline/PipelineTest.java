@@ -140,6 +140,61 @@ class PipelineTest {
         assertThat(p.flows().size()).isEqualTo(1);
     }
 
+    /**
+     * Idleness runs on the capture's clock (latest time seen): a flow heard at a time before the clock is as
+     * recent as the clock. Before, the sweep stopped at the first non-idle flow in activity order, so a flow behind
+     * one heard "earlier" stayed open while a table holding it alone closed it: sharded tables disagreed.
+     */
+    @Test
+    void idleFlowsCloseOnTheCaptureClockWhateverTheOtherFlows() {
+        byte[] a = udpFrame("10.0.0.1", 1000, "10.0.0.2", 2000, new byte[] {1});
+        byte[] b = udpFrame("10.0.0.3", 1000, "10.0.0.4", 2000, new byte[] {1});
+        byte[] tick = udpFrame("10.0.0.9", 9, "10.0.0.9", 10, new byte[] {1});
+        long[] times = {100 * SEC, 50 * SEC, 200 * SEC, 221 * SEC};   // b arrives from a lagging interface
+        List<Long> both = new ArrayList<>(), onlyA = new ArrayList<>(), onlyB = new ArrayList<>();
+        Pipeline all = new Pipeline(f -> record(f, both), List.of(), List.of(), FlowTable.Limits.defaults());
+        Pipeline pa = new Pipeline(f -> record(f, onlyA), List.of(), List.of(), FlowTable.Limits.defaults());
+        Pipeline pb = new Pipeline(f -> record(f, onlyB), List.of(), List.of(), FlowTable.Limits.defaults());
+        feed(all, a, times[0]); feed(pa, a, times[0]); pb.flows().advance(times[0]);
+        feed(all, b, times[1]); feed(pb, b, times[1]); pa.flows().advance(times[1]);
+        for (int i = 2; i < times.length; i++) {
+            feed(all, tick, times[i]);
+            pa.flows().advance(times[i]);
+            pb.flows().advance(times[i]);
+            if (i == 2) {   // b was heard when the clock said 100 s: not idle at 200 s, in either table
+                assertThat(both).isEmpty();
+                assertThat(onlyB).isEmpty();
+            }
+        }
+        assertThat(onlyA).containsExactly(100 * SEC);
+        assertThat(onlyB).containsExactly(50 * SEC);
+        assertThat(both).containsExactly(100 * SEC, 50 * SEC);   // both idle at 221 s, least recently active first
+    }
+
+    /**
+     * A frame further back than the idle timeout (captures concatenated, a clock set wrong) is a discontinuity:
+     * the flows open before it close there, so the same 5-tuple afterwards is a new conversation whose TCP stream
+     * starts afresh, rather than a stream thrown off by sequence numbers from another day.
+     */
+    @Test
+    void aStepBackInTimeClosesEveryOpenFlow() {
+        Pipeline p = pipeline();
+        feed(p, tcpFrame("10.0.0.1", 40030, "10.0.0.2", 502, 1, 0, ACK | PSH, REQ), 10_000 * SEC);
+        feed(p, udpFrame("10.0.0.5", 1, "10.0.0.6", 2, new byte[] {1}), 10_001 * SEC);
+        assertThat(p.flows().size()).isEqualTo(2);
+        feed(p, tcpFrame("10.0.0.1", 40030, "10.0.0.2", 502, 1, 0, ACK | PSH, REQ), 3_000 * SEC);   // hours before
+        assertThat(p.stats().flows().flowsExpired).isEqualTo(2);
+        assertThat(p.stats().flows().flowsCreated).isEqualTo(3);
+        assertThat(facts.stream().filter(f -> f instanceof Fact.Conversation).count()).isEqualTo(2);
+        feed(p, udpFrame("10.0.0.5", 1, "10.0.0.6", 2, new byte[] {1}), 3_010 * SEC);   // the clock runs on from there
+        assertThat(p.stats().flows().flowsExpired).isEqualTo(2);
+        assertThat(p.flows().size()).isEqualTo(2);
+    }
+
+    private static void record(Fact f, List<Long> closes) {
+        if (f instanceof Fact.Conversation c) closes.add(c.time());
+    }
+
     @Test
     void throwingDecoderIsContainedAndCounted() {
         Pipeline p = pipeline();
