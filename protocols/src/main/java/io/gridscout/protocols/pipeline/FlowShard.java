@@ -1,5 +1,6 @@
 package io.gridscout.protocols.pipeline;
 
+import io.gridscout.protocols.net.FrameDecoder;
 import io.gridscout.protocols.net.FrameView;
 
 /**
@@ -36,7 +37,40 @@ public final class FlowShard {
     public static int bucket(FrameView v) {
         int k = v.kind;
         if (k != FrameView.TCP && k != FrameView.UDP && k != FrameView.FRAGMENT) return -1;
-        long h = mix(v.srcHi, v.srcLo) ^ mix(v.dstHi, v.dstLo);
+        return bucket(v.srcHi, v.srcLo, v.dstHi, v.dstLo);
+    }
+
+    /** Returned by {@link #quickBucket} when only a full header decode can tell. */
+    public static final int DECODE = -2;
+
+    private static final long V4_MAPPED = 0x0000_FFFF_0000_0000L;
+
+    /**
+     * The bucket of the common frame (Ethernet, at most one 802.1Q tag, IPv4 carrying TCP, UDP or a fragment) read
+     * straight from the bytes, without decoding the headers: a reader that hands most frames to other threads
+     * need not decode them itself. {@link #DECODE} for anything else. Where it answers, the answer is
+     * {@link #bucket(FrameView)}'s for the decoded frame; a frame the decoder would call malformed may still get
+     * a bucket here (its lane then counts it as malformed: it has no per-sender state and gives no facts).
+     */
+    public static int quickBucket(int linkType, byte[] b, int off, int len) {
+        if (linkType != 1 || len < 34) return DECODE;
+        int p = off + 14;
+        int type = (b[off + 12] & 0xFF) << 8 | (b[off + 13] & 0xFF);
+        if (type == 0x8100) {
+            type = (b[off + 16] & 0xFF) << 8 | (b[off + 17] & 0xFF);
+            p += 4;
+            if (len < 38) return DECODE;
+        }
+        if (type != 0x0800 || (b[p] & 0xF0) != 0x40) return DECODE;
+        int proto = b[p + 9];
+        boolean fragment = (b[p + 6] & 0x3F) != 0 || b[p + 7] != 0;   // more-fragments flag or an offset
+        if (!fragment && proto != 6 && proto != 17) return DECODE;
+        return bucket(0, V4_MAPPED | (FrameDecoder.s32(b, p + 12) & 0xFFFF_FFFFL),
+                0, V4_MAPPED | (FrameDecoder.s32(b, p + 16) & 0xFFFF_FFFFL));
+    }
+
+    private static int bucket(long srcHi, long srcLo, long dstHi, long dstLo) {
+        long h = mix(srcHi, srcLo) ^ mix(dstHi, dstLo);   // symmetric: a->b and b->a hash alike
         h ^= h >>> 31;
         h *= 0x94D049BB133111EBL;
         h ^= h >>> 29;
