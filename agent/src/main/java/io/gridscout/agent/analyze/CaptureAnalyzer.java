@@ -41,6 +41,8 @@ public final class CaptureAnalyzer {
         public long[] workerCpuNanos = new long[0];
         /** CPU time of the SHA-256 thread (0 when the reader hashes the bytes it reads). */
         public long shaCpuNanos;
+        /** Most read buffers one sharded analysis allocated (they are lent to the workers and reused). */
+        public int readBuffers;
     }
 
     private final java.util.Set<String> skipped;
@@ -107,7 +109,7 @@ public final class CaptureAnalyzer {
         List<String> warnings = new ArrayList<>();
         Read r = new Read();
         try {
-            read(file, progress, digest, sha, warnings, r, pipeline::frame);
+            read(file, progress, digest, sha, warnings, r, pipeline::frame, null);
         } catch (InterruptedException e) {
             throw new IllegalStateException(e);   // a single pipeline does not wait on anything
         } finally {
@@ -129,14 +131,17 @@ public final class CaptureAnalyzer {
 
     /**
      * Reads one capture into {@code sink}, hashing it on the way when {@code digest} is set. Damage and read errors
-     * become warnings (everything before them is kept); only a file that is not a capture at all throws.
+     * become warnings (everything before them is kept); only a file that is not a capture at all throws. With a
+     * {@code recycler}, the reader's buffers come from it (the sink keeps frames by reference).
      */
     private static void read(Path file, LongConsumer progress, MessageDigest digest, CompletableFuture<String> sha,
-                             List<String> warnings, Read r, FrameSink sink) throws IOException, InterruptedException {
+                             List<String> warnings, Read r, FrameSink sink, io.gridscout.protocols.capture.BufferRecycler recycler)
+            throws IOException, InterruptedException {
         String name = file.getFileName().toString();
         try (InputStream raw = Files.newInputStream(file);
              CountingStream counted = new CountingStream(new BufferedInputStream(raw, 1 << 16), progress, digest);
              CaptureReader reader = Captures.open(counted, name)) {
+            if (recycler != null) reader.recycleBuffers(recycler);
             while (reader.next()) {
                 long t = reader.timestampNanos();
                 if (t < r.first) r.first = t;
@@ -169,11 +174,12 @@ public final class CaptureAnalyzer {
         long cpu0 = ShardedPipeline.threadCpu();
         try (ShardedPipeline sharded = new ShardedPipeline(workers, (share, sink) -> newPipeline(sink, shardLimits.apply(share)), inventory)) {
             try {
-                read(file, progress, digest, sha, warnings, r, sharded::frame);
+                read(file, progress, digest, sha, warnings, r, sharded::frame, sharded);
             } finally {
                 stats = sharded.finish(r.lastTime);   // a single pipeline closes its flows at its last frame's time
             }
             totals.readerCpuNanos += ShardedPipeline.threadCpu() - cpu0;
+            totals.readBuffers = Math.max(totals.readBuffers, sharded.buffersAllocated());
             long[] w = sharded.workerCpuNanos();
             if (totals.workerCpuNanos.length != w.length) totals.workerCpuNanos = new long[w.length];
             for (int i = 0; i < w.length; i++) totals.workerCpuNanos[i] += w[i];

@@ -1,5 +1,6 @@
 package io.gridscout.agent.analyze;
 
+import io.gridscout.protocols.capture.BufferRecycler;
 import io.gridscout.protocols.fact.Fact;
 import io.gridscout.protocols.fact.FactSink;
 import io.gridscout.protocols.flow.FlowTable;
@@ -20,7 +21,9 @@ import java.util.function.BiFunction;
  * (reader) thread itself, lanes 1..n-1 are worker threads. The reader decodes each frame's headers once (into
  * lane 0's pipeline), picks its lane by flow ({@link FlowShard#bucket}, buckets shared out by weight: the reader
  * also reads, merges and builds the inventory, so it takes a smaller share of the flows), then either runs the
- * frame through its own pipeline in place (no copy) or copies it into a pre-allocated batch of its worker.
+ * frame through its own pipeline in place or puts a reference to it into its worker's batch. Nothing is copied:
+ * the capture reader takes its buffers from this pipeline ({@link BufferRecycler}), which hands a retired buffer
+ * out again only once every worker has run the rounds that had frames in it.
  *
  * <p>Exactly one pipeline's output: every lane runs its flow table's idle sweep at every frame's time and
  * index (workers get the time of every frame of the round, not only of their own), flows are tagged with the
@@ -30,17 +33,20 @@ import java.util.function.BiFunction;
  * active first. The one remaining difference is the flow cap: each lane's table has its own (the caller
  * divides the cap), so evictions differ once a table is full.
  *
- * <p>Frames travel in rounds of up to {@link #ROUND_FRAMES_TOTAL} frames (shorter when a batch fills up); every worker gets its
- * batch for every round and answers with one chunk of facts; the reader merges a round once all lanes have it.
- * Batches are recycled through a bounded free queue per worker (the reader blocks when a worker falls behind
- * by {@link #BATCHES_PER_WORKER} rounds).
+ * <p>Frames travel in rounds of up to {@link #ROUND_FRAMES_TOTAL} frames (shorter once they hold
+ * {@link #ROUND_BYTES} bytes for the workers); every worker gets its batch for every round and answers with one chunk
+ * of facts; the reader merges a round once all lanes have it. Batches are recycled through a bounded free queue per
+ * worker (the reader blocks when a worker falls behind by {@link #BATCHES_PER_WORKER} rounds), which also bounds
+ * the buffers in flight.
  */
-public final class ShardedPipeline implements AutoCloseable {
-    // Rounds of 16384 frames / 2 MiB shared out over the workers (at least 2048 frames / 512 KiB each): fewer
-    // hand-overs, each of which may cost a thread wake-up. With one worker, 6 batches take about 15 MB.
+public final class ShardedPipeline implements AutoCloseable, BufferRecycler {
+    // Rounds of 16384 frames / 2 MiB for the workers (at least 2048 frames per worker): fewer hand-overs, each of
+    // which may cost a thread wake-up. 6 rounds in flight keep about 14 MB of read buffers lent out.
     static final int ROUND_FRAMES_TOTAL = Integer.getInteger("gridscout.analyze.roundFrames", 16384);
-    static final int BATCH_BYTES_TOTAL = Integer.getInteger("gridscout.analyze.batchBytes", 2 << 20);
+    static final int ROUND_BYTES = Integer.getInteger("gridscout.analyze.roundBytes", 2 << 20);
     static final int BATCHES_PER_WORKER = Integer.getInteger("gridscout.analyze.batches", 6);
+    /** Size of the read buffers lent to the capture reader (a larger one when a block needs it). */
+    static final int READ_BUFFER = 1 << 20;
     /**
      * Default share of the flow buckets run by the reader's own lane with 2 lanes. Measured on the 10M-packet mix
      * (thread CPU, SHA-256 in the reader): 0.05 gives reader 2.9-3.3 s, worker 2.9-3.3 s; 0.1-0.15 loads the reader
@@ -49,7 +55,7 @@ public final class ShardedPipeline implements AutoCloseable {
      */
     static final double READER_SHARE_2 = 0.05;
 
-    private final int n, round, batchBytes;
+    private final int n, round;
     private final FactSink target;
     private final Lane local;
     private final Pipeline localPipeline;
@@ -57,8 +63,14 @@ public final class ShardedPipeline implements AutoCloseable {
     private final Batch[] filling;         // [1..n-1]
     private final byte[] laneOfBucket = new byte[FlowShard.BUCKETS];
     private final ArrayDeque<Chunk> localChunks = new ArrayDeque<>();
-    private long index, roundBase;
-    private int inRound;
+    private long index, roundBase, rounds;
+    private int inRound, roundBytes;
+    /** Read buffers the reader is done with, each with the round its last frame went out in; then free ones. */
+    private final ArrayDeque<Retired> retired = new ArrayDeque<>();
+    private final ArrayDeque<byte[]> spare = new ArrayDeque<>();
+    private int buffersAllocated;
+
+    private record Retired(byte[] buf, long round) {}
     private boolean finished;
     private long[] workerCpuNanos = new long[0];
 
@@ -76,7 +88,6 @@ public final class ShardedPipeline implements AutoCloseable {
         if (n > 127) throw new IllegalArgumentException("at most 127 lanes");
         this.n = n;
         this.round = Math.max(2048, ROUND_FRAMES_TOTAL / (n - 1));
-        this.batchBytes = Math.max(512 * 1024, BATCH_BYTES_TOTAL / (n - 1));
         this.target = target;
         int mine = (int) Math.round(Math.max(0, Math.min(1, readerShare)) * FlowShard.BUCKETS);
         int[] buckets = new int[n];
@@ -89,7 +100,7 @@ public final class ShardedPipeline implements AutoCloseable {
         this.workers = new Worker[n];
         this.filling = new Batch[n];
         for (int i = 1; i < n; i++) {
-            workers[i] = new Worker(i, pipelines, buckets[i] / (double) FlowShard.BUCKETS, round, batchBytes);
+            workers[i] = new Worker(i, pipelines, buckets[i] / (double) FlowShard.BUCKETS, round);
             filling[i] = workers[i].free.poll();
         }
         for (int i = 1; i < n; i++) workers[i].thread.start();
@@ -102,23 +113,28 @@ public final class ShardedPipeline implements AutoCloseable {
         return n == 2 ? READER_SHARE_2 : READER_SHARE_2 * 2 / n;
     }
 
-    /** One frame (reader thread). Frames for workers are copied; the caller may reuse {@code buf}. */
+    /**
+     * One frame (reader thread). Frames for workers are kept by reference: {@code buf} must come from a capture
+     * reader that recycles its buffers through this pipeline ({@link io.gridscout.protocols.capture.CaptureReader#recycleBuffers}).
+     */
     public void frame(int linkType, byte[] buf, int off, int len, int wireLen, long timeNanos) throws InterruptedException {
-        int kind = localPipeline.decode(linkType, buf, off, len);
-        int bucket = FlowShard.bucket(localPipeline.view());
+        // most frames go to a worker, which decodes their headers anyway: read the bucket off the bytes, and decode
+        // here only the frames this lane runs (or whose bucket only a decode can tell)
+        int kind = -1;
+        int bucket = FlowShard.quickBucket(linkType, buf, off, len);
+        if (bucket == FlowShard.DECODE) {
+            kind = localPipeline.decode(linkType, buf, off, len);
+            bucket = FlowShard.bucket(localPipeline.view());
+        }
         int lane = bucket < 0 ? 0 : laneOfBucket[bucket];
+        if (lane == 0 && kind < 0) kind = localPipeline.decode(linkType, buf, off, len);
         if (lane != 0) {
             Batch b = filling[lane];
-            if (b.n == round || b.data.length - b.used < len) {
-                endRound();
-                b = filling[lane];
-                if (b.data.length < len) b.data = new byte[len];   // a frame larger than a batch (rare): grow this one
-            }
             int i = b.n++;
-            System.arraycopy(buf, off, b.data, b.used, len);
-            b.off[i] = b.used;
+            b.buf[i] = buf;
+            b.off[i] = off;
             b.len[i] = len;
-            b.used += len;
+            roundBytes += len;
             b.wire[i] = wireLen;
             b.link[i] = linkType;
             b.pos[i] = inRound;
@@ -132,7 +148,32 @@ public final class ShardedPipeline implements AutoCloseable {
         } else {
             local.tick(k, timeNanos);
         }
-        if (inRound == round) endRound();
+        if (inRound == round || roundBytes >= ROUND_BYTES) endRound();
+    }
+
+    // ------------------------------------------------------------------ read buffers (reader thread)
+
+    @Override
+    public byte[] fresh(int minLength) {
+        long done = Long.MAX_VALUE;                       // rounds every worker has run
+        for (int i = 1; i < n; i++) done = Math.min(done, workers[i].roundsRun);
+        while (!retired.isEmpty() && retired.peek().round < done) {
+            byte[] b = retired.poll().buf;
+            if (b.length == READ_BUFFER) spare.add(b);   // odd sizes (the reader's first, an outsized block) go
+        }
+        if (!spare.isEmpty() && spare.peek().length >= minLength) return spare.poll();
+        buffersAllocated++;
+        return new byte[Math.max(minLength, READ_BUFFER)];
+    }
+
+    @Override
+    public void retire(byte[] buf) {
+        retired.add(new Retired(buf, rounds));             // its frames went out in this round or before
+    }
+
+    /** Read buffers allocated so far (they are reused once the workers are done with them). */
+    public int buffersAllocated() {
+        return buffersAllocated;
     }
 
     /** Hands every worker its batch of this round, then merges whatever rounds are complete. */
@@ -141,12 +182,15 @@ public final class ShardedPipeline implements AutoCloseable {
             Batch b = filling[i];
             b.base = roundBase;
             b.roundLen = inRound;
+            b.round = rounds;
             workers[i].in.put(b);
             filling[i] = workers[i].free.take();
         }
         localChunks.add(local.take(false));
         roundBase = index;
         inRound = 0;
+        roundBytes = 0;
+        rounds++;
         mergeReady(false);
     }
 
@@ -341,18 +385,18 @@ public final class ShardedPipeline implements AutoCloseable {
         }
     }
 
-    /** Pre-allocated frames of one worker for one round, with the time of every frame of the round. */
+    /** One worker's frames of one round (references into read buffers), with the time of every frame of the round. */
     static final class Batch {
-        byte[] data;
-        int used, n, roundLen;
-        long base;
+        final byte[][] buf;
+        int n, roundLen;
+        long base, round;
         final int[] off, len, wire, link, pos;
         final long[] roundTime;
         boolean last;
         long endTime;
 
-        Batch(int round, int bytes) {
-            data = new byte[bytes];
+        Batch(int round) {
+            buf = new byte[round][];
             off = new int[round];
             len = new int[round];
             wire = new int[round];
@@ -375,9 +419,11 @@ public final class ShardedPipeline implements AutoCloseable {
         final Thread thread;
         volatile Throwable failure;
         volatile long cpuNanos = -1;
+        /** Rounds whose frames this worker has run: their read buffers may be reused. */
+        volatile long roundsRun;
 
-        Worker(int id, BiFunction<Double, FactSink, Pipeline> pipelines, double share, int round, int batchBytes) {
-            for (int i = 0; i < BATCHES_PER_WORKER; i++) free.add(new Batch(round, batchBytes));
+        Worker(int id, BiFunction<Double, FactSink, Pipeline> pipelines, double share, int round) {
+            for (int i = 0; i < BATCHES_PER_WORKER; i++) free.add(new Batch(round));
             this.lane = new Lane(pipelines, share);
             this.thread = new Thread(this, "gridscout-analyze-" + id);
             thread.setDaemon(true);
@@ -390,7 +436,7 @@ public final class ShardedPipeline implements AutoCloseable {
                 long k = b.base + q, t = b.roundTime[q];
                 if (j < n && b.pos[j] == q) {
                     lane.own(k, t);
-                    p.frame(b.link[j], b.data, b.off[j], b.len[j], b.wire[j], t);
+                    p.frame(b.link[j], b.buf[j], b.off[j], b.len[j], b.wire[j], t);
                     j++;
                 } else {
                     lane.tick(k, t);
@@ -412,10 +458,11 @@ public final class ShardedPipeline implements AutoCloseable {
                         }
                     }
                     if (b.last) cpuNanos = threadCpu();
+                    else roundsRun = b.round + 1;
                     out.put(lane.take(b.last));
                     if (b.last) return;
+                    java.util.Arrays.fill(b.buf, 0, b.n, null);   // no read buffer held past its round
                     b.n = 0;
-                    b.used = 0;
                     free.put(b);
                 }
             } catch (InterruptedException e) {

@@ -100,6 +100,53 @@ class ShardedAnalysisTest {
         assertThat(expired).as("flows expired idle over all captures").isGreaterThan(1000);
     }
 
+    /**
+     * A capture many times the read buffers in flight: workers get frames by reference into the reader's buffers,
+     * which come back to the reader once every worker has run their rounds. Reusing one too early would show as a
+     * different inventory; the pool stays a bounded handful of buffers however long the file.
+     */
+    @Test
+    void longCaptureThroughLentReadBuffers(@org.junit.jupiter.api.io.TempDir Path tmp) throws IOException {
+        Path big = tmp.resolve("long.pcap");
+        long size = writeRepeated(big, 5);
+        assertThat(size).isGreaterThan(40_000_000L);
+        String one = analyze(List.of(big), 1);
+        for (int w : new int[] {2, 3}) {
+            CaptureAnalyzer.Totals[] t = new CaptureAnalyzer.Totals[1];
+            assertThat(analyze(List.of(big), w, FlowTable.Limits.defaults(), t)).as("%d workers", w).isEqualTo(one);
+            assertThat(t[0].readBuffers).as("read buffers, %d workers", w).isBetween(2, 40);
+            assertThat((long) t[0].readBuffers * ShardedPipeline.READ_BUFFER).isLessThan(size / 2);   // so they were reused
+        }
+    }
+
+    /** Every Ethernet frame of the test captures, {@code times} over, each file's frames rebased to follow the last. */
+    private static long writeRepeated(Path out, int times) throws IOException {
+        try (java.io.DataOutputStream o = new java.io.DataOutputStream(new java.io.BufferedOutputStream(Files.newOutputStream(out), 1 << 16))) {
+            o.write(new byte[] {0x4D, 0x3C, (byte) 0xB2, (byte) 0xA1, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 0, 1, 0, 0, 0});
+            long base = 1_700_000_000_000_000_000L;
+            for (int rep = 0; rep < times; rep++) {
+                for (Path f : captures()) {
+                    long first = -1, last = 0;
+                    try (io.gridscout.protocols.capture.CaptureReader r = io.gridscout.protocols.capture.Captures.open(f)) {
+                        while (r.next()) {
+                            if (r.linkType() != 1) continue;
+                            if (first < 0) first = r.timestampNanos();
+                            long t = base + Math.max(0, r.timestampNanos() - first);
+                            last = Math.max(last, t);
+                            o.writeInt(Integer.reverseBytes((int) (t / 1_000_000_000L)));
+                            o.writeInt(Integer.reverseBytes((int) (t % 1_000_000_000L)));
+                            o.writeInt(Integer.reverseBytes(r.capturedLength()));
+                            o.writeInt(Integer.reverseBytes(r.originalLength()));
+                            o.write(r.data(), r.offset(), r.capturedLength());
+                        }
+                    }
+                    if (first >= 0) base = last + 3_600_000_000_000L;   // an hour later: the file's flows have gone idle
+                }
+            }
+        }
+        return Files.size(out);
+    }
+
     /** Several reader shares (none, some, all of the flows on the reading thread) give the same inventory. */
     @Test
     void readerShareDoesNotChangeTheInventory() throws IOException {

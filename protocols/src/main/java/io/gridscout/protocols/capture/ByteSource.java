@@ -11,7 +11,8 @@ import java.util.zip.ZipException;
 /**
  * The readers' one buffer over the input: filled in big chunks, grown on demand up to a fixed cap, compacted
  * in place. Records are handed out as views into {@link #buf}, which stay valid until the next
- * {@link #require}/{@link #skip} call (those may move bytes).
+ * {@link #require}/{@link #skip} call (those may move bytes). With a {@link #recycler}, bytes are never moved
+ * within or written into an array already filled: the unread tail goes to a fresh array and the old one is retired.
  */
 final class ByteSource {
     static final int CHUNK = 1 << 16;
@@ -32,6 +33,8 @@ final class ByteSource {
     private boolean eof;
     /** Set when the decompressor failed: the input ends there, as damage. */
     private String streamError;
+    /** When set, buffers come from and go back to it (see {@link BufferRecycler}). */
+    BufferRecycler recycler;
 
     /** @param head bytes already read from in (the magic), returned first */
     ByteSource(InputStream in, boolean compressed, byte[] head, int headLen, int maxRequire) {
@@ -68,10 +71,13 @@ final class ByteSource {
         if (pos + n + CHUNK > buf.length) {
             int have = limit - pos;
             byte[] target = buf;
-            if (n + CHUNK > buf.length && buf.length < maxBuffer) {
+            if (recycler != null) {
+                target = recycler.fresh(Math.min(maxBuffer, Math.max(n + CHUNK, buf.length)));
+            } else if (n + CHUNK > buf.length && buf.length < maxBuffer) {
                 target = new byte[Math.min(maxBuffer, Math.max(n + CHUNK, buf.length * 2))];
             }
             System.arraycopy(buf, pos, target, 0, have);
+            if (recycler != null) recycler.retire(buf);
             buf = target;
             base += pos;
             pos = 0;
@@ -115,6 +121,11 @@ final class ByteSource {
             }
             remaining -= avail;
             base += limit;
+            if (recycler != null && pos > 0) {     // frames handed out before may live in buf: read on in a fresh one
+                byte[] old = buf;
+                buf = recycler.fresh(old.length);
+                recycler.retire(old);
+            }
             pos = 0;
             limit = 0;
             if (eof) {

@@ -43,4 +43,11 @@ public interface CaptureReader extends Closeable {
 
     /** Null when the capture ended cleanly; otherwise one line saying what was wrong and at which offset. */
     String damage();
+
+    /**
+     * From now on, takes every new buffer from {@code recycler} and retires each one it is done with there, instead
+     * of refilling one buffer in place: a packet's bytes then stay valid after {@link #next()}, until the recycler
+     * hands the array out again.
+     */
+    void recycleBuffers(BufferRecycler recycler);
 }

@@ -70,6 +70,11 @@ abstract class RecordReader implements CaptureReader {
     }
 
     @Override
+    public final void recycleBuffers(BufferRecycler recycler) {
+        src.recycler = recycler;
+    }
+
+    @Override
     public final void close() throws IOException {
         done = true;
         src.close();
