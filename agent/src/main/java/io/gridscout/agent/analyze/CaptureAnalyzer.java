@@ -170,17 +170,36 @@ public final class CaptureAnalyzer {
         java.util.function.DoubleFunction<FlowTable.Limits> shardLimits = share -> new FlowTable.Limits(
                 Math.max(Math.min(1024, limits.maxFlows()), (int) Math.ceil(limits.maxFlows() * share)),
                 limits.idleTimeoutNanos(), limits.tcpBufferBytes(), limits.detectAttempts());
+        java.util.function.BiFunction<Double, io.gridscout.protocols.fact.FactSink, Pipeline> lanes =
+                (share, sink) -> newPipeline(sink, shardLimits.apply(share));
         List<Pipeline.PipelineStats> stats;
         long cpu0 = ShardedPipeline.threadCpu();
-        try (ShardedPipeline sharded = new ShardedPipeline(workers, (share, sink) -> newPipeline(sink, shardLimits.apply(share)), inventory)) {
-            try {
-                read(file, progress, digest, sha, warnings, r, sharded::frame, sharded);
-            } finally {
-                stats = sharded.finish(r.lastTime);   // a single pipeline closes its flows at its last frame's time
+        long[] w;
+        try {
+            if (lanesRead(file)) {
+                // every lane reads the file itself: only facts cross threads
+                try (ReadingLanes reading = new ReadingLanes(workers, lanes, inventory, ReadingLanes.defaultReaderShare(workers),
+                        () -> Captures.open(Files.newInputStream(file), name))) {
+                    try {
+                        read(file, progress, digest, sha, warnings, r, reading::frame, null);
+                    } finally {
+                        stats = reading.finish(r.lastTime);   // a single pipeline closes its flows at its last frame's time
+                    }
+                    w = reading.workerCpuNanos();
+                }
+            } else {
+                // compressed: inflate once, hand the frames over
+                try (ShardedPipeline sharded = new ShardedPipeline(workers, lanes, inventory)) {
+                    try {
+                        read(file, progress, digest, sha, warnings, r, sharded::frame, sharded);
+                    } finally {
+                        stats = sharded.finish(r.lastTime);
+                    }
+                    totals.readBuffers = Math.max(totals.readBuffers, sharded.buffersAllocated());
+                    w = sharded.workerCpuNanos();
+                }
             }
             totals.readerCpuNanos += ShardedPipeline.threadCpu() - cpu0;
-            totals.readBuffers = Math.max(totals.readBuffers, sharded.buffersAllocated());
-            long[] w = sharded.workerCpuNanos();
             if (totals.workerCpuNanos.length != w.length) totals.workerCpuNanos = new long[w.length];
             for (int i = 0; i < w.length; i++) totals.workerCpuNanos[i] += w[i];
         } catch (InterruptedException e) {
@@ -188,6 +207,19 @@ public final class CaptureAnalyzer {
             throw new java.io.InterruptedIOException("interrupted while analysing " + name);
         }
         return summarize(file, stats, warnings, r.packets, r.first, r.last, sha, started);
+    }
+
+    /**
+     * Whether each lane reads the file itself ({@link ReadingLanes}) rather than take frames from the reader
+     * ({@link ShardedPipeline}): yes unless the file is gzip-compressed. System property gridscout.analyze.lanes
+     * ("read" or "handover") forces one, for tests and measurements.
+     */
+    static boolean lanesRead(Path file) throws IOException {
+        String mode = System.getProperty("gridscout.analyze.lanes", "");
+        if (mode.equals("read") || mode.equals("handover")) return mode.equals("read");
+        try (InputStream in = Files.newInputStream(file)) {
+            return !(in.read() == 0x1F && in.read() == 0x8B);
+        }
     }
 
     private Inventory.CaptureSummary summarize(Path file, List<Pipeline.PipelineStats> all, List<String> warnings, long packets,

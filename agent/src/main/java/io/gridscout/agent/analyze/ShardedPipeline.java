@@ -17,7 +17,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.BiFunction;
 
 /**
- * File analysis on several cores, in {@code n} lanes each owning one {@link Pipeline}: lane 0 is the calling
+ * File analysis on several cores by handing frames over, for compressed captures (a plain file is read by every
+ * lane itself: {@link ReadingLanes}). {@code n} lanes each own one {@link Pipeline}: lane 0 is the calling
  * (reader) thread itself, lanes 1..n-1 are worker threads. The reader decodes each frame's headers once (into
  * lane 0's pipeline), picks its lane by flow ({@link FlowShard#bucket}, buckets shared out by weight: the reader
  * also reads, merges and builds the inventory, so it takes a smaller share of the flows), then either runs the
@@ -89,12 +90,7 @@ public final class ShardedPipeline implements AutoCloseable, BufferRecycler {
         this.n = n;
         this.round = Math.max(2048, ROUND_FRAMES_TOTAL / (n - 1));
         this.target = target;
-        int mine = (int) Math.round(Math.max(0, Math.min(1, readerShare)) * FlowShard.BUCKETS);
-        int[] buckets = new int[n];
-        for (int b = 0; b < FlowShard.BUCKETS; b++) {
-            laneOfBucket[b] = (byte) (b < mine ? 0 : 1 + (b - mine) % (n - 1));
-            buckets[laneOfBucket[b]]++;
-        }
+        int[] buckets = assignBuckets(n, readerShare, laneOfBucket);
         this.local = new Lane(pipelines, buckets[0] / (double) FlowShard.BUCKETS);
         this.localPipeline = local.pipeline;
         this.workers = new Worker[n];
@@ -104,6 +100,20 @@ public final class ShardedPipeline implements AutoCloseable, BufferRecycler {
             filling[i] = workers[i].free.poll();
         }
         for (int i = 1; i < n; i++) workers[i].thread.start();
+    }
+
+    /**
+     * Shares the flow buckets out: {@code readerShare} of them to lane 0, the rest round-robin over lanes 1..n-1.
+     * Fills {@code laneOfBucket}; returns each lane's bucket count.
+     */
+    static int[] assignBuckets(int n, double readerShare, byte[] laneOfBucket) {
+        int mine = (int) Math.round(Math.max(0, Math.min(1, readerShare)) * FlowShard.BUCKETS);
+        int[] buckets = new int[n];
+        for (int b = 0; b < FlowShard.BUCKETS; b++) {
+            laneOfBucket[b] = (byte) (b < mine ? 0 : 1 + (b - mine) % (n - 1));
+            buckets[laneOfBucket[b]]++;
+        }
+        return buckets;
     }
 
     static double defaultReaderShare(int n) {
@@ -244,7 +254,7 @@ public final class ShardedPipeline implements AutoCloseable, BufferRecycler {
             }
             heads[0] = localChunks.poll();
             for (int i = 1; i < n; i++) heads[i] = workers[i].out.take();
-            merge(heads);
+            merge(heads, target);
             boolean last = heads[0].last;
             local.recycle(heads[0]);
             for (int i = 1; i < n; i++) workers[i].lane.recycle(heads[i]);
@@ -256,9 +266,10 @@ public final class ShardedPipeline implements AutoCloseable, BufferRecycler {
      * Facts of one round (or of the final close) by ascending key; the facts of one key (a frame's own, or one
      * flow closing) all come from one lane, consecutive and in order.
      */
-    private void merge(Chunk[] c) {
+    static void merge(Chunk[] c, FactSink target) {
+        int n = c.length;
         if (n == 2) {
-            merge2(c[0], c[1]);
+            merge2(c[0], c[1], target);
             return;
         }
         int[] pos = new int[n];
@@ -281,7 +292,7 @@ public final class ShardedPipeline implements AutoCloseable, BufferRecycler {
         }
     }
 
-    private void merge2(Chunk a, Chunk b) {
+    private static void merge2(Chunk a, Chunk b, FactSink target) {
         int i = 0, j = 0;
         while (i < a.size && j < b.size) {
             long a1 = a.k1[i], b1 = b.k1[j];

@@ -310,7 +310,7 @@ public class AnalyzeCommand implements Callable<Integer> {
             StringBuilder sb = new StringBuilder();
             for (long w : t.workerCpuNanos) sb.append(sb.length() == 0 ? "" : " ").append(String.format("%.2f", w / 1e9));
             out.printf("cpu s: reader+lane 0 %.2f, workers %s, sha-256 thread %.2f%n", t.readerCpuNanos / 1e9, sb, t.shaCpuNanos / 1e9);
-            out.printf("read buffers: %d (lent to the workers and reused)%n", t.readBuffers);
+            if (t.readBuffers > 0) out.printf("read buffers: %d (lent to the workers and reused)%n", t.readBuffers);
         }
     }
 

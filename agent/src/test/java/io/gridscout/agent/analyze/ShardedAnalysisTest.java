@@ -19,9 +19,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code analyze --workers N} gives byte-identical JSON to one worker: every capture in testdata, alone and all
- * merged into one inventory, with 2 and 3 workers (3 makes shards uneven and leaves some empty).
+ * merged into one inventory, with 2 and 3 workers (3 makes shards uneven and leaves some empty), in both ways of
+ * sharing the work: every lane reading the file ({@link ReadingLanes}, plain files) and the reader handing frames
+ * over ({@link ShardedPipeline}, compressed files).
  */
 class ShardedAnalysisTest {
+    static final String[] MODES = {"read", "handover"};
+
+    /** Runs {@code body} with the lanes forced to one mode (system property gridscout.analyze.lanes). */
+    static void inMode(String mode, IoRunnable body) throws IOException {
+        String prev = System.getProperty("gridscout.analyze.lanes");
+        System.setProperty("gridscout.analyze.lanes", mode);
+        try {
+            body.run();
+        } finally {
+            if (prev == null) System.clearProperty("gridscout.analyze.lanes"); else System.setProperty("gridscout.analyze.lanes", prev);
+        }
+    }
+
+    interface IoRunnable {
+        void run() throws IOException;
+    }
 
     /** The inventory JSON of {@code files} analysed with {@code workers} threads. */
     static String analyze(List<Path> files, int workers) throws IOException {
@@ -52,8 +70,12 @@ class ShardedAnalysisTest {
         for (Path f : all) {
             String one = analyze(List.of(f), 1);
             assertThat(one).contains("\"assets\"");
-            for (int w : new int[] {2, 3}) {
-                assertThat(analyze(List.of(f), w)).as("%s with %d workers", f.getFileName(), w).isEqualTo(one);
+            for (String mode : MODES) {
+                inMode(mode, () -> {
+                    for (int w : new int[] {2, 3}) {
+                        assertThat(analyze(List.of(f), w)).as("%s with %d workers, %s", f.getFileName(), w, mode).isEqualTo(one);
+                    }
+                });
             }
         }
     }
@@ -62,8 +84,12 @@ class ShardedAnalysisTest {
     void allCapturesIntoOneInventory() throws IOException {
         List<Path> all = captures();
         String one = analyze(all, 1);
-        assertThat(analyze(all, 2)).isEqualTo(one);
-        assertThat(analyze(all, 3)).isEqualTo(one);
+        for (String mode : MODES) {
+            inMode(mode, () -> {
+                assertThat(analyze(all, 2)).as(mode).isEqualTo(one);
+                assertThat(analyze(all, 3)).as(mode).isEqualTo(one);
+            });
+        }
     }
 
     @Test
@@ -71,7 +97,11 @@ class ShardedAnalysisTest {
         List<Path> some = captures().stream().filter(p -> p.getFileName().toString().startsWith("mixed-")
                 || p.getFileName().toString().startsWith("dnp3-zeek")).toList();
         String one = analyze(some, 1);
-        for (int i = 0; i < 5; i++) assertThat(analyze(some, 2)).isEqualTo(one);
+        for (String mode : MODES) {
+            inMode(mode, () -> {
+                for (int i = 0; i < 5; i++) assertThat(analyze(some, 2)).as(mode).isEqualTo(one);
+            });
+        }
     }
 
     /**
@@ -89,11 +119,16 @@ class ShardedAnalysisTest {
                 CaptureAnalyzer.Totals[] t = new CaptureAnalyzer.Totals[1];
                 String one = analyze(List.of(f), 1, limits, t);
                 expired += t[0].flowsExpired;
-                for (int w : new int[] {2, 3}) {
-                    CaptureAnalyzer.Totals[] tw = new CaptureAnalyzer.Totals[1];
-                    assertThat(analyze(List.of(f), w, limits, tw)).as("%s, idle timeout %d ns, %d workers", f.getFileName(), timeout, w)
-                            .isEqualTo(one);
-                    assertThat(tw[0].flowsExpired).as("%s flows expired, %d workers", f.getFileName(), w).isEqualTo(t[0].flowsExpired);
+                for (String mode : MODES) {
+                    inMode(mode, () -> {
+                        for (int w : new int[] {2, 3}) {
+                            CaptureAnalyzer.Totals[] tw = new CaptureAnalyzer.Totals[1];
+                            assertThat(analyze(List.of(f), w, limits, tw)).as("%s, idle timeout %d ns, %d workers, %s",
+                                    f.getFileName(), timeout, w, mode).isEqualTo(one);
+                            assertThat(tw[0].flowsExpired).as("%s flows expired, %d workers, %s", f.getFileName(), w, mode)
+                                    .isEqualTo(t[0].flowsExpired);
+                        }
+                    });
                 }
             }
         }
@@ -101,22 +136,40 @@ class ShardedAnalysisTest {
     }
 
     /**
-     * A capture many times the read buffers in flight: workers get frames by reference into the reader's buffers,
-     * which come back to the reader once every worker has run their rounds. Reusing one too early would show as a
-     * different inventory; the pool stays a bounded handful of buffers however long the file.
+     * A long capture (many rounds; its time steps back where the 32-bit seconds wrap) in both modes. Handing over,
+     * workers get frames by reference into the reader's buffers, which come back to the reader once every worker
+     * has run their rounds: reusing one too early would show as a different inventory, and the pool stays a bounded
+     * handful of buffers however long the file. Gzip-compressed, it is handed over by default.
      */
     @Test
-    void longCaptureThroughLentReadBuffers(@org.junit.jupiter.api.io.TempDir Path tmp) throws IOException {
+    void longCaptureInBothModes(@org.junit.jupiter.api.io.TempDir Path tmp) throws IOException {
         Path big = tmp.resolve("long.pcap");
         long size = writeRepeated(big, 5);
         assertThat(size).isGreaterThan(40_000_000L);
         String one = analyze(List.of(big), 1);
-        for (int w : new int[] {2, 3}) {
-            CaptureAnalyzer.Totals[] t = new CaptureAnalyzer.Totals[1];
-            assertThat(analyze(List.of(big), w, FlowTable.Limits.defaults(), t)).as("%d workers", w).isEqualTo(one);
-            assertThat(t[0].readBuffers).as("read buffers, %d workers", w).isBetween(2, 40);
-            assertThat((long) t[0].readBuffers * ShardedPipeline.READ_BUFFER).isLessThan(size / 2);   // so they were reused
+        for (String mode : MODES) {
+            inMode(mode, () -> {
+                for (int w : new int[] {2, 3}) {
+                    CaptureAnalyzer.Totals[] t = new CaptureAnalyzer.Totals[1];
+                    assertThat(analyze(List.of(big), w, FlowTable.Limits.defaults(), t)).as("%d workers, %s", w, mode).isEqualTo(one);
+                    if (mode.equals("handover")) {
+                        assertThat(t[0].readBuffers).as("read buffers, %d workers", w).isBetween(2, 40);
+                        assertThat((long) t[0].readBuffers * ShardedPipeline.READ_BUFFER).isLessThan(size / 2);   // so they were reused
+                    } else {
+                        assertThat(t[0].readBuffers).isZero();
+                    }
+                }
+            });
         }
+        Path gz = tmp.resolve("long.pcap.gz");
+        try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(gz), 1 << 16)) {
+            Files.copy(big, out);
+        }
+        CaptureAnalyzer.Totals[] t = new CaptureAnalyzer.Totals[1];
+        String fromGz = analyze(List.of(gz), 2, FlowTable.Limits.defaults(), t);
+        assertThat(fromGz.replace("long.pcap.gz", "long.pcap").replaceAll("\"sha256\" : \"[0-9a-f]+\"", ""))
+                .isEqualTo(one.replaceAll("\"sha256\" : \"[0-9a-f]+\"", ""));
+        assertThat(t[0].readBuffers).as("compressed: handed over").isPositive();
     }
 
     /** Every Ethernet frame of the test captures, {@code times} over, each file's frames rebased to follow the last. */
@@ -157,8 +210,12 @@ class ShardedAnalysisTest {
         try {
             for (String share : new String[] {"0", "0.5", "1"}) {
                 System.setProperty("gridscout.analyze.readerShare", share);
-                assertThat(analyze(some, 2)).as("reader share %s", share).isEqualTo(one);
-                assertThat(analyze(some, 3)).as("reader share %s, 3 workers", share).isEqualTo(one);
+                for (String mode : MODES) {
+                    inMode(mode, () -> {
+                        assertThat(analyze(some, 2)).as("reader share %s, %s", share, mode).isEqualTo(one);
+                        assertThat(analyze(some, 3)).as("reader share %s, 3 workers, %s", share, mode).isEqualTo(one);
+                    });
+                }
             }
         } finally {
             if (prev == null) System.clearProperty("gridscout.analyze.readerShare"); else System.setProperty("gridscout.analyze.readerShare", prev);

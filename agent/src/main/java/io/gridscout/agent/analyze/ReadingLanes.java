@@ -1,0 +1,233 @@
+package io.gridscout.agent.analyze;
+
+import io.gridscout.agent.analyze.ShardedPipeline.Chunk;
+import io.gridscout.agent.analyze.ShardedPipeline.Lane;
+import io.gridscout.protocols.capture.CaptureReader;
+import io.gridscout.protocols.fact.FactSink;
+import io.gridscout.protocols.pipeline.FlowShard;
+import io.gridscout.protocols.pipeline.Pipeline;
+
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.function.BiFunction;
+
+/**
+ * File analysis on several cores where every lane reads the capture file itself: lane 0 is the calling thread
+ * (which also hashes the file, merges and builds the inventory), lanes 1..n-1 are worker threads, each with its own
+ * reader over the same file. Every lane walks every record; it runs the frames of its flows
+ * ({@link FlowShard#quickBucket}, buckets shared out as in {@link ShardedPipeline}) and only runs the idle sweep
+ * at the others' times. No frame crosses threads, only facts do: handing frames over cost ~100 ns per frame
+ * (copies, cache misses on the other core), reading a page-cached file again costs ~20 ns. Compressed files
+ * are not read this way (every lane would inflate the whole file): {@link ShardedPipeline} hands frames over.
+ *
+ * <p>The output is the single pipeline's, for the same reasons as in {@link ShardedPipeline}: each fact is keyed
+ * by (frame index, flow tag) and the lanes' facts are merged by key. Lanes cut their facts into rounds at the same
+ * frame indexes ({@link #ROUND} frames), the reader merges round by round; a worker may run {@link #AHEAD} rounds
+ * ahead of the merge, the reader as far before it waits. A worker that read another number of frames (the file
+ * changed while being read) fails the analysis rather than give a different inventory.
+ */
+public final class ReadingLanes implements AutoCloseable {
+    static final int ROUND = Integer.getInteger("gridscout.analyze.laneRound", 16384);
+    static final int AHEAD = Integer.getInteger("gridscout.analyze.laneAhead", 4);
+
+    /**
+     * Default share of the flow buckets run by the reader's own lane with 2 lanes. Measured on the 50M-packet mix:
+     * 0.05 left the worker 2 s busier than the reader (which also hashes the file, merges and builds the
+     * inventory), 0.15 balanced them (8.7 and 9.1 CPU-s), 0.25 loaded the reader more.
+     */
+    static final double READER_SHARE_2 = 0.15;
+
+    static double defaultReaderShare(int n) {
+        String s = System.getProperty("gridscout.analyze.readerShare");
+        if (s != null) return Double.parseDouble(s);
+        return n == 2 ? READER_SHARE_2 : READER_SHARE_2 * 2 / n;
+    }
+
+    /** Opens a new reader over the capture being analysed (for a worker). */
+    public interface Opener {
+        CaptureReader open() throws IOException;
+    }
+
+    private final int n;
+    private final FactSink target;
+    private final Lane local;
+    private final Pipeline localPipeline;
+    private final Worker[] workers;        // [1..n-1]
+    private final byte[] laneOfBucket = new byte[FlowShard.BUCKETS];
+    private final ArrayDeque<Chunk> localChunks = new ArrayDeque<>();
+    private long index;
+    private boolean finished;
+    private long[] workerCpuNanos = new long[0];
+
+    public ReadingLanes(int n, BiFunction<Double, FactSink, Pipeline> pipelines, FactSink target, double readerShare, Opener opener) {
+        if (n < 2) throw new IllegalArgumentException("at least 2 lanes");
+        if (n > 127) throw new IllegalArgumentException("at most 127 lanes");
+        this.n = n;
+        this.target = target;
+        int[] buckets = ShardedPipeline.assignBuckets(n, readerShare, laneOfBucket);
+        this.local = new Lane(pipelines, buckets[0] / (double) FlowShard.BUCKETS);
+        this.localPipeline = local.pipeline;
+        this.workers = new Worker[n];
+        for (int i = 1; i < n; i++) workers[i] = new Worker(i, pipelines, buckets[i] / (double) FlowShard.BUCKETS, opener);
+        for (int i = 1; i < n; i++) workers[i].thread.start();
+    }
+
+    /** The lane of a frame, decoding its headers into {@code p.view()} when that is needed to tell or when it is {@code me}'s. */
+    private static int lane(byte[] laneOfBucket, Pipeline p, int me, int[] kind, int linkType, byte[] buf, int off, int len) {
+        kind[0] = -1;
+        int bucket = FlowShard.quickBucket(linkType, buf, off, len);
+        if (bucket == FlowShard.DECODE) {
+            kind[0] = p.decode(linkType, buf, off, len);
+            bucket = FlowShard.bucket(p.view());
+        }
+        int lane = bucket < 0 ? 0 : laneOfBucket[bucket];
+        if (lane == me && kind[0] < 0) kind[0] = p.decode(linkType, buf, off, len);
+        return lane;
+    }
+
+    private final int[] kind = new int[1];
+
+    /** One frame as the calling thread read it (every frame of the file, in order). */
+    public void frame(int linkType, byte[] buf, int off, int len, int wireLen, long timeNanos) throws InterruptedException {
+        int lane = lane(laneOfBucket, localPipeline, 0, kind, linkType, buf, off, len);
+        long k = index++;
+        if (lane == 0) {
+            local.own(k, timeNanos);
+            localPipeline.decoded(kind[0], wireLen, timeNanos);
+        } else {
+            local.tick(k, timeNanos);
+        }
+        if (index % ROUND == 0) {
+            localChunks.add(local.take(false));
+            mergeReady(false);
+        }
+    }
+
+    /** End of input at {@code endTime} (the last frame's time): every lane closes its flows, all facts are merged. */
+    public List<Pipeline.PipelineStats> finish(long endTime) throws InterruptedException {
+        if (finished) throw new IllegalStateException("finished");
+        finished = true;
+        local.finish(endTime);
+        localChunks.add(local.take(true));
+        mergeReady(true);
+        List<Pipeline.PipelineStats> stats = new ArrayList<>();
+        stats.add(localPipeline.stats());
+        workerCpuNanos = new long[n - 1];
+        for (int i = 1; i < n; i++) {
+            Worker w = workers[i];
+            w.thread.join();
+            workerCpuNanos[i - 1] = w.cpuNanos;
+            if (w.failure != null) throw new IllegalStateException("analysis worker " + i + " failed", w.failure);
+            if (w.frames != index || w.lastTime != endTime) {
+                throw new IllegalStateException("analysis worker " + i + " read " + w.frames + " frames, the reader "
+                        + index + " (did the file change while it was read?)");
+            }
+            stats.add(w.lane.pipeline.stats());
+        }
+        return stats;
+    }
+
+    /** CPU time each worker thread used (after {@link #finish}); -1 where the JVM does not measure it. */
+    public long[] workerCpuNanos() {
+        return workerCpuNanos.clone();
+    }
+
+    /** Stops workers still running (after a failure: one may wait to hand over a round nobody will take). */
+    @Override
+    public void close() {
+        for (int i = 1; i < n; i++) workers[i].thread.interrupt();
+    }
+
+    /**
+     * Merges the rounds every worker has delivered. Waits for the workers at the end ({@code untilEnd}) and when the
+     * reader is more than {@link #AHEAD} rounds ahead of them.
+     */
+    private void mergeReady(boolean untilEnd) throws InterruptedException {
+        Chunk[] heads = new Chunk[n];
+        while (!localChunks.isEmpty()) {
+            if (!untilEnd && localChunks.size() <= AHEAD) {
+                for (int i = 1; i < n; i++) if (workers[i].out.peek() == null) return;
+            }
+            heads[0] = localChunks.poll();
+            for (int i = 1; i < n; i++) {
+                heads[i] = workers[i].out.take();
+                if (workers[i].failure != null) throw new IllegalStateException("analysis worker " + i + " failed", workers[i].failure);
+                if (heads[i].last != heads[0].last) {
+                    throw new IllegalStateException("analysis worker " + i + " read another number of frames than the reader"
+                            + " (did the file change while it was read?)");
+                }
+            }
+            ShardedPipeline.merge(heads, target);
+            boolean last = heads[0].last;
+            local.recycle(heads[0]);
+            for (int i = 1; i < n; i++) workers[i].lane.recycle(heads[i]);
+            if (last) return;
+        }
+    }
+
+    /** A lane with its own reader over the file. */
+    private final class Worker implements Runnable {
+        final BlockingQueue<Chunk> out = new ArrayBlockingQueue<>(AHEAD + 1);
+        final Lane lane;
+        final int id;
+        final Opener opener;
+        final Thread thread;
+        volatile Throwable failure;
+        volatile long cpuNanos = -1, frames, lastTime;
+
+        Worker(int id, BiFunction<Double, FactSink, Pipeline> pipelines, double share, Opener opener) {
+            this.id = id;
+            this.lane = new Lane(pipelines, share);
+            this.opener = opener;
+            this.thread = new Thread(this, "gridscout-analyze-" + id);
+            thread.setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            Pipeline p = lane.pipeline;
+            int[] kind = new int[1];
+            long k = 0, last = 0;
+            try {
+                try (CaptureReader r = opener.open()) {
+                    try {
+                        while (r.next()) {
+                            long t = r.timestampNanos();
+                            last = t;
+                            byte[] b = r.data();
+                            int off = r.offset(), len = r.capturedLength(), link = r.linkType();
+                            if (lane(laneOfBucket, p, id, kind, link, b, off, len) == id) {
+                                lane.own(k, t);
+                                p.decoded(kind[0], r.originalLength(), t);
+                            } else {
+                                lane.tick(k, t);
+                            }
+                            if (++k % ROUND == 0) out.put(lane.take(false));
+                        }
+                    } catch (IOException e) {
+                        // a read error ends this lane's input where it ends the reader thread's (which reports it);
+                        // finish() compares the frame counts
+                    }
+                }
+                frames = k;
+                lastTime = last;
+                lane.finish(last);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (IOException | RuntimeException | Error e) {
+                failure = e;                       // reported by the reader thread; it must not wait forever
+            }
+            cpuNanos = ShardedPipeline.threadCpu();
+            try {
+                out.put(lane.take(true));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
