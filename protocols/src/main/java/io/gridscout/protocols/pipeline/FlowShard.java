@@ -47,10 +47,11 @@ public final class FlowShard {
 
     /**
      * The bucket of the common frame (Ethernet, at most one 802.1Q tag, IPv4 carrying TCP, UDP or a fragment) read
-     * straight from the bytes, without decoding the headers: a reader that hands most frames to other threads
-     * need not decode them itself. {@link #DECODE} for anything else. Where it answers, the answer is
-     * {@link #bucket(FrameView)}'s for the decoded frame; a frame the decoder would call malformed may still get
-     * a bucket here (its lane then counts it as malformed: it has no per-sender state and gives no facts).
+     * straight from the bytes, without decoding the headers: a lane that runs only some of the frames need not
+     * decode the others. -1 (shard 0) for Ethernet frames that carry no IP at all (GOOSE, ARP, LLC...);
+     * {@link #DECODE} for anything else. Where it answers, the answer is {@link #bucket(FrameView)}'s for the
+     * decoded frame; a frame the decoder would call malformed may still get a bucket here (its lane then counts it
+     * as malformed: it has no per-sender state and gives no facts).
      */
     public static int quickBucket(int linkType, byte[] b, int off, int len) {
         if (linkType != 1 || len < 34) return DECODE;
@@ -61,7 +62,11 @@ public final class FlowShard {
             p += 4;
             if (len < 38) return DECODE;
         }
-        if (type != 0x0800 || (b[p] & 0xF0) != 0x40) return DECODE;
+        if (type != 0x0800) {
+            boolean mayCarryIp = type == 0x86DD || type == 0x8100 || type == 0x88A8 || type == 0x9100;
+            return mayCarryIp ? DECODE : -1;
+        }
+        if ((b[p] & 0xF0) != 0x40) return DECODE;
         int proto = b[p + 9];
         boolean fragment = (b[p + 6] & 0x3F) != 0 || b[p + 7] != 0;   // more-fragments flag or an offset
         if (!fragment && proto != 6 && proto != 17) return DECODE;
