@@ -8,7 +8,6 @@ import io.gridscout.protocols.pipeline.FlowShard;
 import io.gridscout.protocols.pipeline.Pipeline;
 
 import java.io.IOException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -58,7 +57,7 @@ public final class ReadingLanes implements AutoCloseable {
     private final Pipeline localPipeline;
     private final Worker[] workers;        // [1..n-1]
     private final byte[] laneOfBucket = new byte[FlowShard.BUCKETS];
-    private final ArrayDeque<Chunk> localChunks = new ArrayDeque<>();
+    private final Rounds merger;
     private long index;
     private boolean finished;
     private long[] workerCpuNanos = new long[0];
@@ -73,11 +72,12 @@ public final class ReadingLanes implements AutoCloseable {
         this.localPipeline = local.pipeline;
         this.workers = new Worker[n];
         for (int i = 1; i < n; i++) workers[i] = new Worker(i, pipelines, buckets[i] / (double) FlowShard.BUCKETS, opener);
+        this.merger = new Rounds(local, workers, target);
         for (int i = 1; i < n; i++) workers[i].thread.start();
     }
 
     /** The lane of a frame, decoding its headers into {@code p.view()} when that is needed to tell or when it is {@code me}'s. */
-    private static int lane(byte[] laneOfBucket, Pipeline p, int me, int[] kind, int linkType, byte[] buf, int off, int len) {
+    private static int laneOf(byte[] laneOfBucket, Pipeline p, int me, int[] kind, int linkType, byte[] buf, int off, int len) {
         kind[0] = -1;
         int bucket = FlowShard.quickBucket(linkType, buf, off, len);
         if (bucket == FlowShard.DECODE) {
@@ -93,7 +93,7 @@ public final class ReadingLanes implements AutoCloseable {
 
     /** One frame as the calling thread read it (every frame of the file, in order). */
     public void frame(int linkType, byte[] buf, int off, int len, int wireLen, long timeNanos) throws InterruptedException {
-        int lane = lane(laneOfBucket, localPipeline, 0, kind, linkType, buf, off, len);
+        int lane = laneOf(laneOfBucket, localPipeline, 0, kind, linkType, buf, off, len);
         long k = index++;
         if (lane == 0) {
             local.own(k, timeNanos);
@@ -102,8 +102,8 @@ public final class ReadingLanes implements AutoCloseable {
             local.tick(k, timeNanos);
         }
         if (index % ROUND == 0) {
-            localChunks.add(local.take(false));
-            mergeReady(false);
+            merger.endLocal(false);
+            merger.merge(false, AHEAD);
         }
     }
 
@@ -112,8 +112,8 @@ public final class ReadingLanes implements AutoCloseable {
         if (finished) throw new IllegalStateException("finished");
         finished = true;
         local.finish(endTime);
-        localChunks.add(local.take(true));
-        mergeReady(true);
+        merger.endLocal(true);
+        merger.merge(true, AHEAD);
         List<Pipeline.PipelineStats> stats = new ArrayList<>();
         stats.add(localPipeline.stats());
         workerCpuNanos = new long[n - 1];
@@ -142,49 +142,16 @@ public final class ReadingLanes implements AutoCloseable {
         for (int i = 1; i < n; i++) workers[i].thread.interrupt();
     }
 
-    /**
-     * Merges the rounds every worker has delivered. Waits for the workers at the end ({@code untilEnd}) and when the
-     * reader is more than {@link #AHEAD} rounds ahead of them.
-     */
-    private void mergeReady(boolean untilEnd) throws InterruptedException {
-        Chunk[] heads = new Chunk[n];
-        while (!localChunks.isEmpty()) {
-            if (!untilEnd && localChunks.size() <= AHEAD) {
-                for (int i = 1; i < n; i++) if (workers[i].out.peek() == null) return;
-            }
-            heads[0] = localChunks.poll();
-            for (int i = 1; i < n; i++) {
-                heads[i] = workers[i].out.take();
-                if (workers[i].failure != null) throw new IllegalStateException("analysis worker " + i + " failed", workers[i].failure);
-                if (heads[i].last != heads[0].last) {
-                    throw new IllegalStateException("analysis worker " + i + " read another number of frames than the reader"
-                            + " (did the file change while it was read?)");
-                }
-            }
-            ShardedPipeline.merge(heads, target);
-            boolean last = heads[0].last;
-            local.recycle(heads[0]);
-            for (int i = 1; i < n; i++) workers[i].lane.recycle(heads[i]);
-            if (last) return;
-        }
-    }
-
     /** A lane with its own reader over the file. */
-    private final class Worker implements Runnable {
-        final BlockingQueue<Chunk> out = new ArrayBlockingQueue<>(AHEAD + 1);
-        final Lane lane;
+    private final class Worker extends Rounds.Worker {
         final int id;
         final Opener opener;
-        final Thread thread;
-        volatile Throwable failure;
-        volatile long cpuNanos = -1, frames, lastTime;
+        volatile long frames, lastTime;
 
         Worker(int id, BiFunction<Double, FactSink, Pipeline> pipelines, double share, Opener opener) {
+            super(id, new Lane(pipelines, share), new ArrayBlockingQueue<>(AHEAD + 1));
             this.id = id;
-            this.lane = new Lane(pipelines, share);
             this.opener = opener;
-            this.thread = new Thread(this, "gridscout-analyze-" + id);
-            thread.setDaemon(true);
         }
 
         @Override
@@ -200,7 +167,7 @@ public final class ReadingLanes implements AutoCloseable {
                             last = t;
                             byte[] b = r.data();
                             int off = r.offset(), len = r.capturedLength(), link = r.linkType();
-                            if (lane(laneOfBucket, p, id, kind, link, b, off, len) == id) {
+                            if (laneOf(laneOfBucket, p, id, kind, link, b, off, len) == id) {
                                 lane.own(k, t);
                                 p.decoded(kind[0], r.originalLength(), t);
                             } else {

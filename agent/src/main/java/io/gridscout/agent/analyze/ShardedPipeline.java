@@ -63,7 +63,7 @@ public final class ShardedPipeline implements AutoCloseable, BufferRecycler {
     private final Worker[] workers;        // [1..n-1]
     private final Batch[] filling;         // [1..n-1]
     private final byte[] laneOfBucket = new byte[FlowShard.BUCKETS];
-    private final ArrayDeque<Chunk> localChunks = new ArrayDeque<>();
+    private final Rounds merger;
     private long index, roundBase, rounds;
     private int inRound, roundBytes;
     /** Read buffers the reader is done with, each with the round its last frame went out in; then free ones. */
@@ -99,6 +99,7 @@ public final class ShardedPipeline implements AutoCloseable, BufferRecycler {
             workers[i] = new Worker(i, pipelines, buckets[i] / (double) FlowShard.BUCKETS, round);
             filling[i] = workers[i].free.poll();
         }
+        this.merger = new Rounds(local, workers, target);
         for (int i = 1; i < n; i++) workers[i].thread.start();
     }
 
@@ -196,12 +197,12 @@ public final class ShardedPipeline implements AutoCloseable, BufferRecycler {
             workers[i].in.put(b);
             filling[i] = workers[i].free.take();
         }
-        localChunks.add(local.take(false));
+        merger.endLocal(false);
         roundBase = index;
         inRound = 0;
         roundBytes = 0;
         rounds++;
-        mergeReady(false);
+        merger.merge(false, Integer.MAX_VALUE);
     }
 
     /**
@@ -219,8 +220,8 @@ public final class ShardedPipeline implements AutoCloseable, BufferRecycler {
             workers[i].in.put(b);
         }
         local.finish(endTime);
-        localChunks.add(local.take(true));
-        mergeReady(true);
+        merger.endLocal(true);
+        merger.merge(true, Integer.MAX_VALUE);
         List<Pipeline.PipelineStats> stats = new ArrayList<>();
         stats.add(localPipeline.stats());
         workerCpuNanos = new long[n - 1];
@@ -245,22 +246,6 @@ public final class ShardedPipeline implements AutoCloseable, BufferRecycler {
     }
 
     // ------------------------------------------------------------------ merge (reader thread)
-
-    private void mergeReady(boolean untilEnd) throws InterruptedException {
-        Chunk[] heads = new Chunk[n];
-        while (!localChunks.isEmpty()) {
-            if (!untilEnd) {
-                for (int i = 1; i < n; i++) if (workers[i].out.peek() == null) return;
-            }
-            heads[0] = localChunks.poll();
-            for (int i = 1; i < n; i++) heads[i] = workers[i].out.take();
-            merge(heads, target);
-            boolean last = heads[0].last;
-            local.recycle(heads[0]);
-            for (int i = 1; i < n; i++) workers[i].lane.recycle(heads[i]);
-            if (last) return;
-        }
-    }
 
     /**
      * Facts of one round (or of the final close) by ascending key; the facts of one key (a frame's own, or one
@@ -422,22 +407,15 @@ public final class ShardedPipeline implements AutoCloseable, BufferRecycler {
         return mx.isCurrentThreadCpuTimeSupported() ? mx.getCurrentThreadCpuTime() : -1;
     }
 
-    private static final class Worker implements Runnable {
+    private static final class Worker extends Rounds.Worker {
         final BlockingQueue<Batch> in = new ArrayBlockingQueue<>(BATCHES_PER_WORKER + 1);
         final BlockingQueue<Batch> free = new ArrayBlockingQueue<>(BATCHES_PER_WORKER + 1);
-        final BlockingQueue<Chunk> out = new LinkedBlockingQueue<>();
-        final Lane lane;
-        final Thread thread;
-        volatile Throwable failure;
-        volatile long cpuNanos = -1;
         /** Rounds whose frames this worker has run: their read buffers may be reused. */
         volatile long roundsRun;
 
         Worker(int id, BiFunction<Double, FactSink, Pipeline> pipelines, double share, int round) {
+            super(id, new Lane(pipelines, share), new LinkedBlockingQueue<>());
             for (int i = 0; i < BATCHES_PER_WORKER; i++) free.add(new Batch(round));
-            this.lane = new Lane(pipelines, share);
-            this.thread = new Thread(this, "gridscout-analyze-" + id);
-            thread.setDaemon(true);
         }
 
         private void run(Batch b) {
