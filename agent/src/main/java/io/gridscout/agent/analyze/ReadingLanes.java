@@ -52,12 +52,12 @@ public final class ReadingLanes implements AutoCloseable {
     }
 
     private final int n;
-    private final FactSink target;
     private final Lane local;
     private final Pipeline localPipeline;
     private final Worker[] workers;        // [1..n-1]
     private final byte[] laneOfBucket = new byte[FlowShard.BUCKETS];
     private final Rounds merger;
+    private final int[] kind = new int[1];
     private long index;
     private boolean finished;
     private long[] workerCpuNanos = new long[0];
@@ -66,7 +66,6 @@ public final class ReadingLanes implements AutoCloseable {
         if (n < 2) throw new IllegalArgumentException("at least 2 lanes");
         if (n > 127) throw new IllegalArgumentException("at most 127 lanes");
         this.n = n;
-        this.target = target;
         int[] buckets = ShardedPipeline.assignBuckets(n, readerShare, laneOfBucket);
         this.local = new Lane(pipelines, buckets[0] / (double) FlowShard.BUCKETS);
         this.localPipeline = local.pipeline;
@@ -76,24 +75,9 @@ public final class ReadingLanes implements AutoCloseable {
         for (int i = 1; i < n; i++) workers[i].thread.start();
     }
 
-    /** The lane of a frame, decoding its headers into {@code p.view()} when that is needed to tell or when it is {@code me}'s. */
-    private static int laneOf(byte[] laneOfBucket, Pipeline p, int me, int[] kind, int linkType, byte[] buf, int off, int len) {
-        kind[0] = -1;
-        int bucket = FlowShard.quickBucket(linkType, buf, off, len);
-        if (bucket == FlowShard.DECODE) {
-            kind[0] = p.decode(linkType, buf, off, len);
-            bucket = FlowShard.bucket(p.view());
-        }
-        int lane = bucket < 0 ? 0 : laneOfBucket[bucket];
-        if (lane == me && kind[0] < 0) kind[0] = p.decode(linkType, buf, off, len);
-        return lane;
-    }
-
-    private final int[] kind = new int[1];
-
     /** One frame as the calling thread read it (every frame of the file, in order). */
     public void frame(int linkType, byte[] buf, int off, int len, int wireLen, long timeNanos) throws InterruptedException {
-        int lane = laneOf(laneOfBucket, localPipeline, 0, kind, linkType, buf, off, len);
+        int lane = ShardedPipeline.laneOf(laneOfBucket, localPipeline, 0, kind, linkType, buf, off, len);
         long k = index++;
         if (lane == 0) {
             local.own(k, timeNanos);
@@ -167,7 +151,7 @@ public final class ReadingLanes implements AutoCloseable {
                             last = t;
                             byte[] b = r.data();
                             int off = r.offset(), len = r.capturedLength(), link = r.linkType();
-                            if (laneOf(laneOfBucket, p, id, kind, link, b, off, len) == id) {
+                            if (ShardedPipeline.laneOf(laneOfBucket, p, id, kind, link, b, off, len) == id) {
                                 lane.own(k, t);
                                 p.decoded(kind[0], r.originalLength(), t);
                             } else {

@@ -19,10 +19,10 @@ import java.util.function.BiFunction;
 /**
  * File analysis on several cores by handing frames over, for compressed captures (a plain file is read by every
  * lane itself: {@link ReadingLanes}). {@code n} lanes each own one {@link Pipeline}: lane 0 is the calling
- * (reader) thread itself, lanes 1..n-1 are worker threads. The reader decodes each frame's headers once (into
- * lane 0's pipeline), picks its lane by flow ({@link FlowShard#bucket}, buckets shared out by weight: the reader
- * also reads, merges and builds the inventory, so it takes a smaller share of the flows), then either runs the
- * frame through its own pipeline in place or puts a reference to it into its worker's batch. Nothing is copied:
+ * (reader) thread itself, lanes 1..n-1 are worker threads. The reader picks each frame's lane by flow
+ * ({@link FlowShard#quickBucket}, read off the bytes; buckets shared out by weight: the reader also reads, merges
+ * and builds the inventory, so it takes a smaller share of the flows), then either decodes and runs the frame
+ * through its own pipeline in place or puts a reference to it into its worker's batch. Nothing is copied:
  * the capture reader takes its buffers from this pipeline ({@link BufferRecycler}), which hands a retired buffer
  * out again only once every worker has run the rounds that had frames in it.
  *
@@ -64,6 +64,7 @@ public final class ShardedPipeline implements AutoCloseable, BufferRecycler {
     private final Batch[] filling;         // [1..n-1]
     private final byte[] laneOfBucket = new byte[FlowShard.BUCKETS];
     private final Rounds merger;
+    private final int[] kind = new int[1];
     private long index, roundBase, rounds;
     private int inRound, roundBytes;
     /** Read buffers the reader is done with, each with the round its last frame went out in; then free ones. */
@@ -117,6 +118,23 @@ public final class ShardedPipeline implements AutoCloseable, BufferRecycler {
         return buckets;
     }
 
+    /**
+     * The lane of a frame: its bucket read off the bytes where {@link FlowShard#quickBucket} can, else from its
+     * decoded headers. The headers are decoded into {@code p.view()} (and the frame's kind put in {@code kind[0]},
+     * else -1) when that was needed to tell, or when the frame is lane {@code me}'s, which runs it.
+     */
+    static int laneOf(byte[] laneOfBucket, Pipeline p, int me, int[] kind, int linkType, byte[] buf, int off, int len) {
+        kind[0] = -1;
+        int bucket = FlowShard.quickBucket(linkType, buf, off, len);
+        if (bucket == FlowShard.DECODE) {
+            kind[0] = p.decode(linkType, buf, off, len);
+            bucket = FlowShard.bucket(p.view());
+        }
+        int lane = bucket < 0 ? 0 : laneOfBucket[bucket];
+        if (lane == me && kind[0] < 0) kind[0] = p.decode(linkType, buf, off, len);
+        return lane;
+    }
+
     static double defaultReaderShare(int n) {
         String s = System.getProperty("gridscout.analyze.readerShare");
         if (s != null) return Double.parseDouble(s);
@@ -129,16 +147,8 @@ public final class ShardedPipeline implements AutoCloseable, BufferRecycler {
      * reader that recycles its buffers through this pipeline ({@link io.gridscout.protocols.capture.CaptureReader#recycleBuffers}).
      */
     public void frame(int linkType, byte[] buf, int off, int len, int wireLen, long timeNanos) throws InterruptedException {
-        // most frames go to a worker, which decodes their headers anyway: read the bucket off the bytes, and decode
-        // here only the frames this lane runs (or whose bucket only a decode can tell)
-        int kind = -1;
-        int bucket = FlowShard.quickBucket(linkType, buf, off, len);
-        if (bucket == FlowShard.DECODE) {
-            kind = localPipeline.decode(linkType, buf, off, len);
-            bucket = FlowShard.bucket(localPipeline.view());
-        }
-        int lane = bucket < 0 ? 0 : laneOfBucket[bucket];
-        if (lane == 0 && kind < 0) kind = localPipeline.decode(linkType, buf, off, len);
+        // most frames go to a worker, which decodes their headers anyway: decode here only this lane's frames
+        int lane = laneOf(laneOfBucket, localPipeline, 0, kind, linkType, buf, off, len);
         if (lane != 0) {
             Batch b = filling[lane];
             int i = b.n++;
@@ -155,7 +165,7 @@ public final class ShardedPipeline implements AutoCloseable, BufferRecycler {
         for (int w = 1; w < n; w++) filling[w].roundTime[pos] = timeNanos;
         if (lane == 0) {
             local.own(k, timeNanos);
-            localPipeline.decoded(kind, wireLen, timeNanos);
+            localPipeline.decoded(kind[0], wireLen, timeNanos);
         } else {
             local.tick(k, timeNanos);
         }
@@ -240,9 +250,10 @@ public final class ShardedPipeline implements AutoCloseable, BufferRecycler {
         return workerCpuNanos.clone();
     }
 
+    /** Stops workers still running (after a failure: they may wait for a batch that will not come). */
     @Override
     public void close() {
-        if (!finished) for (int i = 1; i < n; i++) workers[i].thread.interrupt();
+        for (int i = 1; i < n; i++) workers[i].thread.interrupt();
     }
 
     // ------------------------------------------------------------------ merge (reader thread)
