@@ -1,6 +1,5 @@
 package io.gridscout.agent.analyze;
 
-import io.gridscout.agent.analyze.ShardedPipeline.Chunk;
 import io.gridscout.agent.analyze.ShardedPipeline.Lane;
 import io.gridscout.protocols.capture.CaptureReader;
 import io.gridscout.protocols.fact.FactSink;
@@ -11,7 +10,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.function.BiFunction;
 
 /**
