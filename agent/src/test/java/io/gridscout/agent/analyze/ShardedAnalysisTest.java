@@ -172,6 +172,58 @@ class ShardedAnalysisTest {
         assertThat(t[0].readBuffers).as("compressed: handed over").isPositive();
     }
 
+    /**
+     * Time that jumps about: every Ethernet frame of the test captures once, with time stamps on a random walk that
+     * mostly moves forward but steps back a little (merged interfaces), far back (concatenated files) and far ahead.
+     * With the default idle timeout and a 1 s one, any number of workers in either mode gives one worker's JSON.
+     */
+    @Test
+    void timeThatJumpsAboutGivesTheSameInventory(@org.junit.jupiter.api.io.TempDir Path tmp) throws IOException {
+        FlowTable.Limits d = FlowTable.Limits.defaults();
+        for (long seed : new long[] {1, 2}) {
+            Path f = tmp.resolve("jumps-" + seed + ".pcap");
+            writeWithJumpingTime(f, new java.util.Random(seed));
+            for (long timeout : new long[] {d.idleTimeoutNanos(), 1_000_000_000L}) {
+                FlowTable.Limits limits = new FlowTable.Limits(d.maxFlows(), timeout, d.tcpBufferBytes(), d.detectAttempts());
+                CaptureAnalyzer.Totals[] t1 = new CaptureAnalyzer.Totals[1];
+                String one = analyze(List.of(f), 1, limits, t1);
+                assertThat(t1[0].flowsExpired).as("flows closed idle or at a step back").isGreaterThan(100);
+                for (String mode : MODES) {
+                    inMode(mode, () -> {
+                        for (int w : new int[] {2, 3}) {
+                            assertThat(analyze(List.of(f), w, limits, null)).as("seed %d, timeout %d, %d workers, %s", seed, timeout, w, mode)
+                                    .isEqualTo(one);
+                        }
+                    });
+                }
+            }
+        }
+    }
+
+    private static void writeWithJumpingTime(Path out, java.util.Random rnd) throws IOException {
+        try (java.io.DataOutputStream o = new java.io.DataOutputStream(new java.io.BufferedOutputStream(Files.newOutputStream(out), 1 << 16))) {
+            o.write(new byte[] {0x4D, 0x3C, (byte) 0xB2, (byte) 0xA1, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 0, 1, 0, 0, 0});
+            long t = 1_700_000_000_000_000_000L;
+            for (Path f : captures()) {
+                try (io.gridscout.protocols.capture.CaptureReader r = io.gridscout.protocols.capture.Captures.open(f)) {
+                    while (r.next()) {
+                        if (r.linkType() != 1) continue;
+                        int dice = rnd.nextInt(1000);
+                        if (dice < 900) t += rnd.nextInt(50_000_000);                          // on, up to 50 ms
+                        else if (dice < 980) t -= rnd.nextInt(5_000_000) * 1_000L;            // back up to 5 s
+                        else if (dice < 990) t -= (3_600L + rnd.nextInt(86_400)) * 1_000_000_000L;   // back hours
+                        else t += (60L + rnd.nextInt(7_200)) * 1_000_000_000L;                // ahead minutes to hours
+                        o.writeInt(Integer.reverseBytes((int) (t / 1_000_000_000L)));
+                        o.writeInt(Integer.reverseBytes((int) (t % 1_000_000_000L)));
+                        o.writeInt(Integer.reverseBytes(r.capturedLength()));
+                        o.writeInt(Integer.reverseBytes(r.originalLength()));
+                        o.write(r.data(), r.offset(), r.capturedLength());
+                    }
+                }
+            }
+        }
+    }
+
     /** Every Ethernet frame of the test captures, {@code times} over, each file's frames rebased to follow the last. */
     private static long writeRepeated(Path out, int times) throws IOException {
         try (java.io.DataOutputStream o = new java.io.DataOutputStream(new java.io.BufferedOutputStream(Files.newOutputStream(out), 1 << 16))) {
