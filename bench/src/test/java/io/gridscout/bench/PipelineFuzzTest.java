@@ -35,6 +35,33 @@ class PipelineFuzzTest {
     }
 
     /**
+     * Arbitrary frames whose time jumps about: forward, a little back, far back, far ahead (the flow table's idle
+     * clock restarts at a step back and closes every open flow). Must not throw, and the table stays bounded.
+     */
+    @FuzzTest(maxDuration = "10s")
+    void framesWithTimeJumps(FuzzedDataProvider in) {
+        InventoryBuilder inv = new InventoryBuilder(new InventoryBuilder.Limits(512, 1024, 16, 4));
+        Pipeline p = new Pipeline(inv, Protocols.ipProtocols(), Protocols.etherTypeProtocols(), LIMITS);
+        long t = in.consumeLong();
+        while (in.remainingBytes() > 0) {
+            int link = LINK_TYPES[in.consumeInt(0, LINK_TYPES.length - 1)];
+            byte[] f = in.consumeBytes(in.consumeInt(0, 1600));
+            t += switch (in.consumeInt(0, 3)) {
+                case 0 -> in.consumeLong(0, 1_000_000);
+                case 1 -> -in.consumeLong(0, 10_000_000_000L);
+                case 2 -> -in.consumeLong(0, Long.MAX_VALUE / 4);
+                default -> in.consumeLong(0, Long.MAX_VALUE / 4);
+            };
+            p.frame(link, f, 0, f.length, f.length, t);
+            org.assertj.core.api.Assertions.assertThat(p.flows().size()).isLessThanOrEqualTo(LIMITS.maxFlows());
+        }
+        p.finish();
+        org.assertj.core.api.Assertions.assertThat(p.stats().internalErrors).as("flow-layer exceptions (caught, but bugs)").isZero();
+        org.assertj.core.api.Assertions.assertThat(p.flows().size()).isZero();
+        inv.snapshot();
+    }
+
+    /**
      * Fuzzed payloads as the two directions of one TCP connection on a chosen industrial port (Modbus 502,
      * DNP3 20000, IEC 104 2404, ISO-on-TCP 102, OPC UA 4840, EtherNet/IP 44818), with fuzzed segmentation and
      * sequence numbers, so the stream decoders see real reassembly.
