@@ -217,9 +217,7 @@ public final class CaptureAnalyzer {
     static boolean lanesRead(Path file) throws IOException {
         String mode = System.getProperty("gridscout.analyze.lanes", "");
         if (mode.equals("read") || mode.equals("handover")) return mode.equals("read");
-        try (InputStream in = Files.newInputStream(file)) {
-            return !(in.read() == 0x1F && in.read() == 0x8B);
-        }
+        return !Captures.isGzip(file);
     }
 
     private Inventory.CaptureSummary summarize(Path file, List<Pipeline.PipelineStats> all, List<String> warnings, long packets,

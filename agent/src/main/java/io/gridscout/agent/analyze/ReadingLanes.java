@@ -7,7 +7,6 @@ import io.gridscout.protocols.pipeline.FlowShard;
 import io.gridscout.protocols.pipeline.Pipeline;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.function.BiFunction;
@@ -39,9 +38,7 @@ public final class ReadingLanes implements AutoCloseable {
     static final double READER_SHARE_2 = 0.15;
 
     static double defaultReaderShare(int n) {
-        String s = System.getProperty("gridscout.analyze.readerShare");
-        if (s != null) return Double.parseDouble(s);
-        return n == 2 ? READER_SHARE_2 : READER_SHARE_2 * 2 / n;
+        return ShardedPipeline.readerShare(n, READER_SHARE_2);
     }
 
     /** Opens a new reader over the capture being analysed (for a worker). */
@@ -96,21 +93,13 @@ public final class ReadingLanes implements AutoCloseable {
         local.finish(endTime);
         merger.endLocal(true);
         merger.merge(true, AHEAD);
-        List<Pipeline.PipelineStats> stats = new ArrayList<>();
-        stats.add(localPipeline.stats());
         workerCpuNanos = new long[n - 1];
-        for (int i = 1; i < n; i++) {
-            Worker w = workers[i];
-            w.thread.join();
-            workerCpuNanos[i - 1] = w.cpuNanos;
-            if (w.failure != null) throw new IllegalStateException("analysis worker " + i + " failed", w.failure);
+        return Rounds.join(local, workers, workerCpuNanos, w -> {
             if (w.frames != index || w.lastTime != endTime) {
-                throw new IllegalStateException("analysis worker " + i + " read " + w.frames + " frames, the reader "
+                throw new IllegalStateException("analysis worker " + w.id + " read " + w.frames + " frames, the reader "
                         + index + " (did the file change while it was read?)");
             }
-            stats.add(w.lane.pipeline.stats());
-        }
-        return stats;
+        });
     }
 
     /** CPU time each worker thread used (after {@link #finish}); -1 where the JVM does not measure it. */
@@ -118,10 +107,9 @@ public final class ReadingLanes implements AutoCloseable {
         return workerCpuNanos.clone();
     }
 
-    /** Stops workers still running (after a failure: one may wait to hand over a round nobody will take). */
     @Override
     public void close() {
-        for (int i = 1; i < n; i++) workers[i].thread.interrupt();
+        Rounds.stop(workers);
     }
 
     /** A lane with its own reader over the file. */

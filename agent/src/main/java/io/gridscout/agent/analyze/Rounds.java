@@ -33,6 +33,30 @@ final class Rounds {
         }
     }
 
+    /**
+     * After the last round: waits for workers 1..n-1, records each one's CPU time in {@code cpu}, fails if one
+     * failed or fails {@code check}; returns every lane's statistics, lane 0 ({@code local}) first.
+     */
+    static <W extends Worker> java.util.List<io.gridscout.protocols.pipeline.Pipeline.PipelineStats> join(
+            Lane local, W[] workers, long[] cpu, java.util.function.Consumer<W> check) throws InterruptedException {
+        java.util.List<io.gridscout.protocols.pipeline.Pipeline.PipelineStats> stats = new java.util.ArrayList<>();
+        stats.add(local.pipeline.stats());
+        for (int i = 1; i < workers.length; i++) {
+            W w = workers[i];
+            w.thread.join();
+            cpu[i - 1] = w.cpuNanos;
+            if (w.failure != null) throw new IllegalStateException("analysis worker " + i + " failed", w.failure);
+            check.accept(w);
+            stats.add(w.lane.pipeline.stats());
+        }
+        return stats;
+    }
+
+    /** Stops workers still running (after a failure: one may wait for a round that will not come or be taken). */
+    static void stop(Worker[] workers) {
+        for (int i = 1; i < workers.length; i++) workers[i].thread.interrupt();
+    }
+
     private final Lane local;
     private final Worker[] workers;        // [1..n-1]
     private final FactSink target;

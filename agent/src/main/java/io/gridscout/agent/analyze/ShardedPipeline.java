@@ -8,7 +8,6 @@ import io.gridscout.protocols.pipeline.FlowShard;
 import io.gridscout.protocols.pipeline.Pipeline;
 
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -136,10 +135,15 @@ public final class ShardedPipeline implements AutoCloseable, BufferRecycler {
     }
 
     static double defaultReaderShare(int n) {
+        return readerShare(n, READER_SHARE_2);
+    }
+
+    /** System property gridscout.analyze.readerShare, else {@code forTwo} with 2 lanes, scaled down with more. */
+    static double readerShare(int n, double forTwo) {
         String s = System.getProperty("gridscout.analyze.readerShare");
         if (s != null) return Double.parseDouble(s);
         // an even share scaled down by the reader's own work (reading, header decode, copies, merge, inventory)
-        return n == 2 ? READER_SHARE_2 : READER_SHARE_2 * 2 / n;
+        return n == 2 ? forTwo : forTwo * 2 / n;
     }
 
     /**
@@ -232,17 +236,8 @@ public final class ShardedPipeline implements AutoCloseable, BufferRecycler {
         local.finish(endTime);
         merger.endLocal(true);
         merger.merge(true, Integer.MAX_VALUE);
-        List<Pipeline.PipelineStats> stats = new ArrayList<>();
-        stats.add(localPipeline.stats());
         workerCpuNanos = new long[n - 1];
-        for (int i = 1; i < n; i++) {
-            Worker w = workers[i];
-            w.thread.join();
-            workerCpuNanos[i - 1] = w.cpuNanos;
-            if (w.failure != null) throw new IllegalStateException("analysis worker " + i + " failed", w.failure);
-            stats.add(w.lane.pipeline.stats());
-        }
-        return stats;
+        return Rounds.join(local, workers, workerCpuNanos, w -> { });
     }
 
     /** CPU time each worker thread used (after {@link #finish}); -1 where the JVM does not measure it. */
@@ -250,10 +245,9 @@ public final class ShardedPipeline implements AutoCloseable, BufferRecycler {
         return workerCpuNanos.clone();
     }
 
-    /** Stops workers still running (after a failure: they may wait for a batch that will not come). */
     @Override
     public void close() {
-        for (int i = 1; i < n; i++) workers[i].thread.interrupt();
+        Rounds.stop(workers);
     }
 
     // ------------------------------------------------------------------ merge (reader thread)

@@ -36,12 +36,24 @@ public final class Captures {
         }
     }
 
+    /** Whether the file starts with the gzip magic (its captures are inflated while read). */
+    public static boolean isGzip(Path path) throws IOException {
+        try (InputStream in = Files.newInputStream(path)) {
+            byte[] head = new byte[2];
+            return readFully(in, head) == 2 && isGzip(head);
+        }
+    }
+
+    private static boolean isGzip(byte[] head) {
+        return (head[0] & 0xFF) == 0x1F && (head[1] & 0xFF) == 0x8B;
+    }
+
     private static CaptureReader detect(InputStream[] opened, String name) throws IOException {
         InputStream in = opened[0];
         byte[] head = new byte[4];
         int n = readFully(in, head);
         boolean compressed = false;
-        if (n >= 2 && (head[0] & 0xFF) == 0x1F && (head[1] & 0xFF) == 0x8B) {
+        if (n >= 2 && isGzip(head)) {
             compressed = true;
             try {
                 in = new GZIPInputStream(new SequenceInputStream(new ByteArrayInputStream(head.clone(), 0, n), in), GZIP_BUFFER);
