@@ -109,9 +109,28 @@ public class AnalyzeCommand implements Callable<Integer> {
     @Option(names = "--token-file", paramLabel = "FILE", description = "console/API token file for --serve (created with mode 0600 when missing; default: a new file in the temp directory)")
     Path tokenFile;
 
+    /**
+     * The IEEE MAC vendor registry (~46k entries, ~0.15 s to inflate and parse) is first needed when the inventory is
+     * written, after the last packet; on a spare core it loads while the capture is read instead of adding to the
+     * serial end of the run. On one CPU it would only take turns with the reader, so it loads when first needed.
+     */
+    static void preloadVendorRegistry() {
+        if (Runtime.getRuntime().availableProcessors() < 2) return;
+        Thread t = new Thread(() -> {
+            try {
+                io.gridscout.mapping.oui.OuiRegistry.get();
+            } catch (RuntimeException | Error e) {
+                // a broken bundled registry fails the run where the inventory needs it
+            }
+        }, "gridscout-oui-preload");
+        t.setDaemon(true);
+        t.start();
+    }
+
     @Override
     public Integer call() {
         PrintStream out = System.out;
+        preloadVendorRegistry();
         if (captures == null || captures.isEmpty()) return fail("at least one CAPTURE is required", new IllegalArgumentException());
         String std;
         SiteContext siteContext;
