@@ -54,6 +54,34 @@ class ReadingLanesTest {
         }
     }
 
+    /** A pcap of {@code frames} copies of {@code src}'s first record, a millisecond apart. */
+    private static Path repeated(Path src, int frames, Path out) throws IOException {
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(Files.readAllBytes(src)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        assertThat(in.getInt(0)).isEqualTo(0xa1b2c3d4);
+        int caplen = in.getInt(24 + 8);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(24 + frames * (16 + caplen)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.put(Arrays.copyOf(in.array(), 24));
+        for (int i = 0; i < frames; i++) {
+            b.putInt(1_700_000_000 + i / 1000).putInt(i % 1000 * 1000).putInt(caplen).putInt(in.getInt(24 + 12));
+            b.put(in.array(), 24 + 16, caplen);
+        }
+        return Files.write(out, b.array());
+    }
+
+    @Test
+    void framesBeyondTheReadersLastFullRoundFailTheAnalysis(@TempDir Path tmp) throws Exception {
+        // the reader's input ends exactly at a round's end: its last lane map is empty, a worker that reads on
+        // must see that rather than wait for a map that will not come
+        Path src = ShardedAnalysisTest.captures().stream()
+                .filter(p -> p.getFileName().toString().startsWith("modbus-zeek-modbusBig")).findFirst().orElseThrow();
+        Path exact = repeated(src, ReadingLanes.ROUND, tmp.resolve("exact.pcap"));
+        Path more = repeated(src, ReadingLanes.ROUND + 3, tmp.resolve("more.pcap"));
+        assertThat(run(exact, exact)).isEqualTo(ReadingLanes.ROUND);
+        assertThat(run(more, more)).isEqualTo(ReadingLanes.ROUND + 3);
+        assertThatThrownBy(() -> run(exact, more)).isInstanceOf(IllegalStateException.class).hasMessageContaining("frames");
+        assertThatThrownBy(() -> run(more, exact)).isInstanceOf(IllegalStateException.class).hasMessageContaining("frames");
+    }
+
     @Test
     void aWorkerThatCannotOpenTheFileFailsTheAnalysis(@TempDir Path tmp) throws Exception {
         Path src = ShardedAnalysisTest.captures().get(0);
