@@ -50,7 +50,8 @@ public final class InventoryBuilder implements FactSink {
     private final Map<IpAddr, List<Fact.Identity>> pendingNames = new LinkedHashMap<>();
     private final Map<CommKey, Comm> comms = new HashMap<>();
     private final List<Inventory.CaptureSummary> captures = new ArrayList<>();
-    private final Map<String, Long> counters = new TreeMap<>();
+    /** Counter name -> count; a hash map of cells because some counters move with most conversations. */
+    private final Map<String, long[]> counters = new HashMap<>();
     private final Classifier classifier;
 
     public InventoryBuilder() {
@@ -72,7 +73,7 @@ public final class InventoryBuilder implements FactSink {
     }
 
     public void count(String counter, long n) {
-        counters.merge(counter, n, Long::sum);
+        counters.computeIfAbsent(counter, k -> new long[1])[0] += n;
     }
 
     // ------------------------------------------------------------------ restore
@@ -86,7 +87,7 @@ public final class InventoryBuilder implements FactSink {
     public void restore(Inventory inv) {
         if (!ipHosts.isEmpty() || !macHosts.isEmpty() || !comms.isEmpty()) throw new IllegalStateException("restore needs an empty builder");
         captures.addAll(inv.captures());
-        counters.putAll(inv.counters());
+        inv.counters().forEach((k, v) -> counters.put(k, new long[] {v}));
         Map<String, Host> primary = new HashMap<>();
         for (Inventory.Asset a : inv.assets()) {
             List<Long> macs = new ArrayList<>();
@@ -431,7 +432,9 @@ public final class InventoryBuilder implements FactSink {
         Map<String, Classification> classes = classifier.classifyAll(unclassified, communications);
         List<Inventory.Asset> assets = new ArrayList<>(drafts.size());
         for (AssetDraft d : drafts) assets.add(d.toRecord(classes.get(d.id)));
-        return new Inventory(List.copyOf(captures), assets, communications, new TreeMap<>(counters));
+        Map<String, Long> counted = new TreeMap<>();
+        counters.forEach((k, v) -> counted.put(k, v[0]));
+        return new Inventory(List.copyOf(captures), assets, communications, counted);
     }
 
     private static Host find(Map<Host, Host> parent, Host h) {
