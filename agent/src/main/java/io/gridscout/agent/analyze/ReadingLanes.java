@@ -14,14 +14,14 @@ import java.util.function.BiFunction;
 /**
  * File analysis on several cores where every lane reads the capture file itself: lane 0 is the calling thread
  * (which also hashes the file, merges and builds the inventory), lanes 1..n-1 are worker threads, each with its own
- * reader over the same file. Every lane walks every record; it runs the frames of its flows
- * ({@link FlowShard#quickBucket}, buckets shared out as in {@link ShardedPipeline}) and only runs the idle sweep
- * at the others' times. No frame crosses threads, only facts do: handing frames over cost ~100 ns per frame
- * (copies, cache misses on the other core), reading a page-cached file again costs ~20 ns. Only the reader
- * works out which lane owns a frame: it hands each round's lane map (a byte per frame) to the workers, which
- * saves them the bucket hash of every frame (~13 ns) and the header decode of frames the hash cannot place but
- * that they do not own. Compressed files are not read this way (every lane would inflate the whole file):
- * {@link ShardedPipeline} hands frames over.
+ * reader over the same file. Every lane walks every record; it runs the frames of its flows and only runs the
+ * idle sweep at the others' times. No frame crosses threads, only facts do: handing frames over cost ~100 ns per
+ * frame (copies, cache misses on the other core), reading a page-cached file again costs ~20 ns. Only the reader
+ * works out which lane owns a frame ({@link FlowShard#quickBucket}, buckets shared out as in
+ * {@link ShardedPipeline}); it hands each round's lane map (a byte per frame) to the workers, which saves them the
+ * bucket hash of every frame (~13 ns) and the header decode of frames the hash cannot place but that they do not
+ * own. Compressed files are not read this way (every lane would inflate the whole file): {@link ShardedPipeline}
+ * hands frames over.
  *
  * <p>The output is the single pipeline's, for the same reasons as in {@link ShardedPipeline}: each fact is keyed
  * by (frame index, flow tag) and the lanes' facts are merged by key. Lanes cut their facts into rounds at the same
