@@ -170,19 +170,12 @@ public final class ReadingLanes implements AutoCloseable {
                     try {
                         while (r.next()) {
                             if (m == null || q == m.count) {
-                                if (m != null) {
-                                    boolean beyond = m.last;
-                                    release(m);
-                                    m = null;
-                                    if (beyond) {           // the reader's input ended before this frame
-                                        k++;
-                                        break;
-                                    }
-                                }
-                                m = maps.take();
+                                boolean ended = m != null && m.last;
+                                if (m != null) release(m);
+                                m = ended ? null : maps.take();
                                 q = 0;
-                                if (m.count == 0 && m.last) {
-                                    k++;
+                                if (m == null || m.count == 0) {   // the reader's input ended before this frame
+                                    k++;                             // (only the last map can be empty)
                                     break;
                                 }
                             }
