@@ -19,6 +19,8 @@ mkdir -p "$WORK" bench/target
 [[ -f bench/target/gridscout-bench.jar && "${BUILD:-1}" == 0 ]] || ./mvnw -q -o package -pl protocols,mapping,agent,bench -DskipTests
 JAR=bench/target/gridscout-bench.jar
 OUT=bench/target/results.md
+# what the launcher runs, and with which options (set once for every analyze below)
+export GRIDSCOUT_JAR="$JAR" GRIDSCOUT_JAVA_OPTS="$HEAP $JAVA_OPTS"
 
 # name packets sites devicesPerSite
 configs=("1M-100 1000000 10 10")
@@ -39,7 +41,7 @@ for c in "${configs[@]}"; do
   pcap="$WORK/$name.pcap"
   [[ -f "$pcap" ]] || java -Xmx256m -jar "$JAR" generate "$pcap" "$packets" "$sites" "$per" 1 >&2
   mb=$(( $(stat -c %s "$pcap") / 1000000 ))
-  /usr/bin/time -f "%e %U %S %M" -o "$WORK/$name.time" env GRIDSCOUT_JAR="$JAR" GRIDSCOUT_JAVA_OPTS="$HEAP $JAVA_OPTS -Xlog:gc:file=$WORK/$name.gc.log" "$LAUNCHER" analyze --stats --quiet \
+  /usr/bin/time -f "%e %U %S %M" -o "$WORK/$name.time" env GRIDSCOUT_JAVA_OPTS="$GRIDSCOUT_JAVA_OPTS -Xlog:gc:file=$WORK/$name.gc.log" "$LAUNCHER" analyze --stats --quiet \
       --json "$WORK/$name.json" "$pcap" > "$WORK/$name.stats" 2> "$WORK/$name.err" || true
   read -r wall user sys rss < <(tail -1 "$WORK/$name.time")
   cpu=$(echo "$user + $sys" | bc)
@@ -61,7 +63,7 @@ small="$WORK/tshark-$TSHARK_PACKETS.pcap"
     -e modbus.func_code -e modbus.object_str_value -e dnp3.al.func -e dnp3.al.da.value -e opcua.servicenodeid.numeric \
     -e opcua.ApplicationUri -e iec60870_asdu.typeid -e s7comm.param.func -e enip.command -e enip.lir.name -e goose.gocbRef \
     > /dev/null 2>&1
-/usr/bin/time -f "%e %U %S %M" -o "$WORK/gs-small.time" env GRIDSCOUT_JAR="$JAR" GRIDSCOUT_JAVA_OPTS="$HEAP $JAVA_OPTS" "$LAUNCHER" analyze --quiet --json "$WORK/small.json" "$small" > /dev/null 2>&1 || true
+/usr/bin/time -f "%e %U %S %M" -o "$WORK/gs-small.time" "$LAUNCHER" analyze --quiet --json "$WORK/small.json" "$small" > /dev/null 2>&1 || true
 read -r tw tu ts trss < <(tail -1 "$WORK/tshark.time")
 read -r gw gu gs grss < <(tail -1 "$WORK/gs-small.time")
 {
@@ -104,7 +106,7 @@ if command -v taskset >/dev/null && (( $(nproc) >= 2 )); then
       # every run starts from the page cache: this VM's kernel pages out cold file pages (DAMON), which made
       # whichever run came first after a pause read part of a 5.9 GB file from disk
       cat "$pcap" > /dev/null
-      /usr/bin/time -f "%e" -o "$WORK/scale.time" taskset -c "$cpus" env GRIDSCOUT_JAR="$JAR" GRIDSCOUT_JAVA_OPTS="$HEAP $JAVA_OPTS" "$LAUNCHER" analyze --quiet \
+      /usr/bin/time -f "%e" -o "$WORK/scale.time" taskset -c "$cpus" "$LAUNCHER" analyze --quiet \
           --workers "$w" --json "$WORK/scale-$w-$cpus.json" "$pcap" > /dev/null 2>&1 || true
       walls+=("$(tail -1 "$WORK/scale.time")")
       cmp -s "$WORK/scale-$w-$cpus.json" "$WORK/scale-1-0.json" || same=no
@@ -114,8 +116,8 @@ if command -v taskset >/dev/null && (( $(nproc) >= 2 )); then
     # calibration: the same 1-core analysis twice at once, one per core. No sharding can beat 2 x (1-core wall) /
     # (their wall): on a shared VM it shows what the second core is worth at that moment
     cat "$pcap" > /dev/null
-    /usr/bin/time -f "%e" -o "$WORK/pair0.time" taskset -c 0 env GRIDSCOUT_JAR="$JAR" GRIDSCOUT_JAVA_OPTS="$HEAP $JAVA_OPTS" "$LAUNCHER" analyze --quiet --json /dev/null "$pcap" > /dev/null 2>&1 &
-    /usr/bin/time -f "%e" -o "$WORK/pair1.time" taskset -c 1 env GRIDSCOUT_JAR="$JAR" GRIDSCOUT_JAVA_OPTS="$HEAP $JAVA_OPTS" "$LAUNCHER" analyze --quiet --json /dev/null "$pcap" > /dev/null 2>&1
+    /usr/bin/time -f "%e" -o "$WORK/pair0.time" taskset -c 0 "$LAUNCHER" analyze --quiet --json /dev/null "$pcap" > /dev/null 2>&1 &
+    /usr/bin/time -f "%e" -o "$WORK/pair1.time" taskset -c 1 "$LAUNCHER" analyze --quiet --json /dev/null "$pcap" > /dev/null 2>&1
     wait
     p0=$(tail -1 "$WORK/pair0.time"); p1=$(tail -1 "$WORK/pair1.time")
     ceiling=$(echo "2 * ${walls[0]} / (($p0 + $p1) / 2)" | bc -l)

@@ -85,7 +85,7 @@ public final class ReadingLanes implements AutoCloseable {
 
     /** One frame as the calling thread read it (every frame of the file, in order). */
     public void frame(int linkType, byte[] buf, int off, int len, int wireLen, long timeNanos) throws InterruptedException {
-        int lane = ShardedPipeline.laneOf(laneOfBucket, localPipeline, 0, kind, linkType, buf, off, len);
+        int lane = ShardedPipeline.laneOf(laneOfBucket, localPipeline, kind, linkType, buf, off, len);
         long k = index++;
         map.lanes[(int) (k % ROUND)] = (byte) lane;
         if (lane == 0) {

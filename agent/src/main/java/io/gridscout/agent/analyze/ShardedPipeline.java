@@ -118,11 +118,12 @@ public final class ShardedPipeline implements AutoCloseable, BufferRecycler {
     }
 
     /**
-     * The lane of a frame: its bucket read off the bytes where {@link FlowShard#quickBucket} can, else from its
-     * decoded headers. The headers are decoded into {@code p.view()} (and the frame's kind put in {@code kind[0]},
-     * else -1) when that was needed to tell, or when the frame is lane {@code me}'s, which runs it.
+     * The lane of a frame, as the reader (lane 0) places it: its bucket read off the bytes where
+     * {@link FlowShard#quickBucket} can, else from its decoded headers. The headers are decoded into
+     * {@code p.view()} (and the frame's kind put in {@code kind[0]}, else -1) when that was needed to tell, or when
+     * the frame is lane 0's, which the reader runs.
      */
-    static int laneOf(byte[] laneOfBucket, Pipeline p, int me, int[] kind, int linkType, byte[] buf, int off, int len) {
+    static int laneOf(byte[] laneOfBucket, Pipeline p, int[] kind, int linkType, byte[] buf, int off, int len) {
         kind[0] = -1;
         int bucket = FlowShard.quickBucket(linkType, buf, off, len);
         if (bucket == FlowShard.DECODE) {
@@ -130,7 +131,7 @@ public final class ShardedPipeline implements AutoCloseable, BufferRecycler {
             bucket = FlowShard.bucket(p.view());
         }
         int lane = bucket < 0 ? 0 : laneOfBucket[bucket];
-        if (lane == me && kind[0] < 0) kind[0] = p.decode(linkType, buf, off, len);
+        if (lane == 0 && kind[0] < 0) kind[0] = p.decode(linkType, buf, off, len);
         return lane;
     }
 
@@ -152,7 +153,7 @@ public final class ShardedPipeline implements AutoCloseable, BufferRecycler {
      */
     public void frame(int linkType, byte[] buf, int off, int len, int wireLen, long timeNanos) throws InterruptedException {
         // most frames go to a worker, which decodes their headers anyway: decode here only this lane's frames
-        int lane = laneOf(laneOfBucket, localPipeline, 0, kind, linkType, buf, off, len);
+        int lane = laneOf(laneOfBucket, localPipeline, kind, linkType, buf, off, len);
         if (lane != 0) {
             Batch b = filling[lane];
             int i = b.n++;
