@@ -14,7 +14,12 @@ public final class TestFiles {
         return root.toAbsolutePath().normalize();
     }
 
+    /** See {@link io.gridscout.protocols.testutil.Captures#pcap}: own captures, else ../shared in the acceptance step. */
     public static Path pcap(String name) {
-        return root().resolve("testdata/pcaps").resolve(name);
+        return io.gridscout.protocols.testutil.Captures.pcap(name);
+    }
+
+    public static Path sharedDir() {
+        return io.gridscout.protocols.testutil.Captures.sharedDir();
     }
 }

@@ -1,5 +1,7 @@
 package io.gridscout.protocols.bacnet;
 
+import org.junit.jupiter.api.Tag;
+
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.gridscout.protocols.fact.Transport;
 import io.gridscout.protocols.flow.RecordingSession;
@@ -14,6 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class BacnetDecoderTest {
 
+    @Tag(Captures.SHARED)
     @SuppressWarnings("unchecked")
     @ParameterizedTest
     @ValueSource(strings = {"bacnet-cisagov-bacnet_error_reject_abort.pcap", "bacnet-cisagov-bacnet_example.pcap",

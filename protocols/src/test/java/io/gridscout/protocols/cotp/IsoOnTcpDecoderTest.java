@@ -1,5 +1,7 @@
 package io.gridscout.protocols.cotp;
 
+import org.junit.jupiter.api.Tag;
+
 import io.gridscout.protocols.fact.Fact;
 import io.gridscout.protocols.fact.Transport;
 import io.gridscout.protocols.flow.RecordingSession;
@@ -21,6 +23,7 @@ class IsoOnTcpDecoderTest {
         return HexFormat.of().parseHex(s);
     }
 
+    @Tag(Captures.SHARED)
     @ParameterizedTest
     @ValueSource(strings = {"mms-peer-libiec61850-identify-siprotec.pcap", "mms-iti-8d7c7db0-9804-012b-b2a6-0016cb8cea27.pcap",
             "s7comm-cisagov-s7ident.pcap", "s7comm-iti-s7comm_reading_plc_status.pcap"})

@@ -20,6 +20,7 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Every DNP3 capture in testdata, decoded from tshark-extracted payloads, against its tshark truth file. */
+@org.junit.jupiter.api.Tag(Captures.SHARED)
 class Dnp3CaptureTruthTest {
     /**
      * Where the decoder is right and the tshark-made truth is not, checked by hand:
@@ -37,7 +38,7 @@ class Dnp3CaptureTruthTest {
                     "dnp3 bad qualifier", "dnp3 bad qualifier", "dnp3 bad qualifier", "dnp3 bytes outside a frame"));
 
     static Stream<String> captures() throws IOException {
-        try (Stream<Path> s = Files.list(Captures.root().resolve("testdata/pcaps"))) {
+        try (Stream<Path> s = Files.list(Captures.sharedDir().resolve("pcaps"))) {
             List<String> names = s.map(p -> p.getFileName().toString())
                     .filter(n -> n.startsWith("dnp3-") && n.endsWith(".pcap")).sorted().toList();
             assertThat(names).hasSizeGreaterThanOrEqualTo(18);

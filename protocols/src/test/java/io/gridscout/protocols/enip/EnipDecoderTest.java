@@ -1,5 +1,7 @@
 package io.gridscout.protocols.enip;
 
+import org.junit.jupiter.api.Tag;
+
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.gridscout.protocols.fact.Fact;
 import io.gridscout.protocols.fact.Transport;
@@ -16,6 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class EnipDecoderTest {
 
+    @Tag(Captures.SHARED)
     @SuppressWarnings("unchecked")
     @ParameterizedTest
     @ValueSource(strings = {"enip-cisagov-enip_cip_example.pcap", "enip-iti-EIP-IPAddressChangeAttempt.pcap", "enip-iti-EIP-SoftwareUpload.pcap"})
@@ -53,6 +56,7 @@ class EnipDecoderTest {
         for (RecordingSession s : sessions) assertThat(s.malformed).as(pcap).isEmpty();
     }
 
+    @Tag(Captures.SHARED)
     @Test
     void cipServicesAreOperations() throws Exception {
         List<RecordingSession> sessions = Captures.replay(Captures.pcap("enip-iti-EIP-IPAddressChangeAttempt.pcap"), "enip", new EnipSpec());
@@ -90,6 +94,7 @@ class EnipDecoderTest {
         assertThat(s.malformed).isEmpty();
     }
 
+    @Tag(Captures.SHARED)
     @Test
     void rsLogixUploadIsProgramming() throws Exception {
         java.nio.file.Path pcap = Captures.pcap("enip-iti-EIP-SoftwareUpload.pcap");

@@ -1,5 +1,7 @@
 package io.gridscout.protocols.goose;
 
+import org.junit.jupiter.api.Tag;
+
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.gridscout.protocols.fact.Fact;
 import io.gridscout.protocols.fact.Mac;
@@ -27,6 +29,7 @@ class GooseProtocolTest {
         return d;
     }
 
+    @Tag(Captures.SHARED)
     @SuppressWarnings("unchecked")
     @ParameterizedTest
     @ValueSource(strings = {"goose-iti-Sample_File_GOOSE.pcap", "goose-mms-iti-Sample_File_MMS_and_GOOSE.pcap"})
@@ -52,6 +55,7 @@ class GooseProtocolTest {
         assertThat(d.controlBlocks()).isEqualTo(pubs.size());
     }
 
+    @Tag(Captures.SHARED)
     @Test
     void stNumChangesAreCountedNotEmitted() throws Exception {
         List<Fact> facts = new ArrayList<>();

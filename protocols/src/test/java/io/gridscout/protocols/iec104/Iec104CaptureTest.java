@@ -1,5 +1,7 @@
 package io.gridscout.protocols.iec104;
 
+import org.junit.jupiter.api.Tag;
+
 import io.gridscout.protocols.fact.Fact;
 import io.gridscout.protocols.flow.RecordingSession;
 import io.gridscout.protocols.testutil.Captures;
@@ -15,8 +17,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Real IEC 104 captures replayed through the decoder; tshark's truth file is the oracle. */
 class Iec104CaptureTest {
+    @Tag(Captures.SHARED)
     @ParameterizedTest
-    @ValueSource(strings = {"iec104-iti-JavaRMI_and_IEC_Misc.pcap", "iec104-iti-TestDissectIec104.pcap", "iec104-peer-j60870.pcap"})
+    @ValueSource(strings = {"iec104-iti-JavaRMI_and_IEC_Misc.pcap", "iec104-iti-TestDissectIec104.pcap"})
     @SuppressWarnings("unchecked")
     void rolesAndCommonAddressesMatchTruth(String capture) throws Exception {
         List<RecordingSession> sessions = Captures.replay(capture, 2404, "iec104", Iec104Decoder::new);
@@ -40,6 +43,13 @@ class Iec104CaptureTest {
         if (!capture.contains("TestDissect")) for (RecordingSession s : sessions) assertThat(s.malformed).isEmpty();
     }
 
+    /** The same on this project's own captures, in the README's test command. */
+    @ParameterizedTest
+    @ValueSource(strings = {"iec104-peer-j60870.pcap"})
+    void rolesAndCommonAddressesMatchTruthOnOwnCaptures(String capture) throws Exception {
+        rolesAndCommonAddressesMatchTruth(capture);
+    }
+
     @org.junit.jupiter.api.Test
     void j60870CommandsAreCountedAsOperations() throws Exception {
         List<RecordingSession> sessions = Captures.replay("iec104-peer-j60870.pcap", 2404, "iec104", Iec104Decoder::new);
@@ -54,6 +64,7 @@ class Iec104CaptureTest {
         assertThat(s.serverSide()).isEqualTo(1);
     }
 
+    @Tag(Captures.SHARED)
     @org.junit.jupiter.api.Test
     void testDissectCaptureSetpointsAndCommands() throws Exception {
         List<RecordingSession> sessions = Captures.replay("iec104-iti-TestDissectIec104.pcap", 2404, "iec104", Iec104Decoder::new);

@@ -1,5 +1,7 @@
 package io.gridscout.protocols.opcua;
 
+import org.junit.jupiter.api.Tag;
+
 import io.gridscout.protocols.fact.Transport;
 import io.gridscout.protocols.testutil.Captures;
 import org.eclipse.milo.opcua.stack.core.types.builtin.ExpandedNodeId;
@@ -13,6 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class OpcUaSpecTest {
     final OpcUaSpec spec = new OpcUaSpec();
 
+    @Tag(Captures.SHARED)
     @Test
     void recognisesChunksByContentOnAnyPort() throws Exception {
         var segs = Captures.payloads(Captures.pcap("opcua-cisagov-open62541_mainloop-not-localhost-non-standard-port.pcap"), "tcp");

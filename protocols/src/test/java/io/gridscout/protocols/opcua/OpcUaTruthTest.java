@@ -1,5 +1,7 @@
 package io.gridscout.protocols.opcua;
 
+import org.junit.jupiter.api.Tag;
+
 import io.gridscout.protocols.fact.Endpoint;
 import io.gridscout.protocols.fact.Fact;
 import io.gridscout.protocols.fact.IpAddr;
@@ -64,12 +66,9 @@ class OpcUaTruthTest {
         return v == null ? List.of() : (List<Map<String, Object>>) v;
     }
 
+    @Tag(Captures.SHARED)
     @ParameterizedTest
-    @ValueSource(strings = {"opcua-cisagov-open62541_client-server_encrypted.pcap",
-            "opcua-cisagov-open62541_discover_getendpoints_discover_urls.pcap",
-            "opcua-cisagov-open62541_mainloop-not-localhost-non-standard-port.pcap",
-            "opcua-cisagov-python_opcua-client-server_minimal-2.pcap",
-            "opcua-peer-nodeopcua-server-milo-client.pcap"})
+    @ValueSource(strings = {"opcua-cisagov-open62541_client-server_encrypted.pcap", "opcua-cisagov-open62541_discover_getendpoints_discover_urls.pcap", "opcua-cisagov-open62541_mainloop-not-localhost-non-standard-port.pcap", "opcua-cisagov-python_opcua-client-server_minimal-2.pcap"})
     void matchesTruth(String file) throws Exception {
         Result r = run(file);
         Map<String, Object> t = truth(file);
@@ -129,6 +128,13 @@ class OpcUaTruthTest {
         }
     }
 
+    /** The same on this project's own captures, in the README's test command. */
+    @ParameterizedTest
+    @ValueSource(strings = {"opcua-peer-nodeopcua-server-milo-client.pcap"})
+    void matchesTruthOnOwnCaptures(String capture) throws Exception {
+        matchesTruth(capture);
+    }
+
     @Test
     void peerBuildInfoAndOperations() throws Exception {
         Result r = run("opcua-peer-nodeopcua-server-milo-client.pcap");
@@ -159,6 +165,7 @@ class OpcUaTruthTest {
         assertThat(r.facts()).noneMatch(f -> f instanceof Fact.Identity i && i.value().contains("operator.k.meyer"));
     }
 
+    @Tag(Captures.SHARED)
     @Test
     void expiredCertificatesOfOpen62541AreFlagged() throws Exception {
         Result r = run("opcua-cisagov-open62541_client-server_encrypted.pcap");

@@ -1,5 +1,7 @@
 package io.gridscout.protocols.s7comm;
 
+import org.junit.jupiter.api.Tag;
+
 import io.gridscout.protocols.cotp.IsoOnTcpDecoder;
 import io.gridscout.protocols.fact.Fact;
 import io.gridscout.protocols.flow.RecordingSession;
@@ -15,6 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Real S7comm captures replayed through the ISO-on-TCP decoder; tshark's truth file is the oracle. */
 class S7CommCaptureTest {
+    @Tag(Captures.SHARED)
     @ParameterizedTest
     @ValueSource(strings = {"s7comm-cisagov-s7ident.pcap", "s7comm-iti-s7comm_reading_plc_status.pcap",
             "s7comm-iti-step7_s300_AuthPassword.pcapng", "s7comm-iti-wincc_s400_production.pcapng"})
@@ -28,6 +31,7 @@ class S7CommCaptureTest {
         for (RecordingSession s : sessions) assertThat(s.malformed).as(capture).isEmpty();
     }
 
+    @Tag(Captures.SHARED)
     @Test
     void snap7Identification() throws Exception {
         List<Fact> facts = Captures.facts(Captures.replay("s7comm-cisagov-s7ident.pcap", 102, "iso-tsap",
@@ -39,6 +43,7 @@ class S7CommCaptureTest {
         assertThat(facts).anyMatch(f -> f instanceof Fact.ServiceDetail d && d.name().equals("rackSlot") && d.value().equals("0/1"));
     }
 
+    @Tag(Captures.SHARED)
     @Test
     void passwordAndReadVar() throws Exception {
         List<RecordingSession> auth = Captures.replay("s7comm-iti-step7_s300_AuthPassword.pcapng", 102, "iso-tsap",

@@ -1,5 +1,7 @@
 package io.gridscout.protocols.synphasor;
 
+import org.junit.jupiter.api.Tag;
+
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.gridscout.protocols.fact.Fact;
 import io.gridscout.protocols.fact.Transport;
@@ -15,6 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SynphasorDecoderTest {
     private static final String PCAP = "synphasor-iti-C37.118_1PMU_TCP.pcap";
 
+    @Tag(Captures.SHARED)
     @SuppressWarnings("unchecked")
     @Test
     void pmuStationsAndIdcodesFromTruth() throws Exception {
@@ -42,6 +45,7 @@ class SynphasorDecoderTest {
         assertThat(facts).anyMatch(f -> f instanceof Fact.Service v && v.role().equals("client") && v.endpoint().port() != 4712);
     }
 
+    @Tag(Captures.SHARED)
     @Test
     void byteAtATimeSegmentationGivesTheSameFacts() throws Exception {
         List<String[]> rows = Captures.tshark(Captures.pcap(PCAP), "tcp.len>0 and frame.number < 12", "tcp.srcport", "tcp.payload");

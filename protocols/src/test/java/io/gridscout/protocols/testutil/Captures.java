@@ -49,8 +49,37 @@ public final class Captures {
         return Path.of(System.getProperty("gridscout.root", "..")).toAbsolutePath().normalize();
     }
 
+    /**
+     * A capture (or a file beside it) by name: the repository's own ({@code testdata/pcaps}, made by this project),
+     * else a third-party one from the shared data ({@code ../shared/pcaps}, {@code ../shared/pcaps-peers}), which the
+     * repository must not hold. Shared data is only there in the acceptance step ({@code -Pacceptance}, tests
+     * tagged {@value #SHARED}); elsewhere asking for it fails the test, so the README's test command stays
+     * self-contained.
+     */
     public static Path pcap(String name) {
-        return root().resolve("testdata").resolve("pcaps").resolve(name);
+        Path own = root().resolve("testdata").resolve("pcaps").resolve(name);
+        if (Files.exists(own)) return own;
+        Path shared = sharedDir();
+        for (String sub : List.of("pcaps", "pcaps-peers")) {
+            Path p = shared.resolve(sub).resolve(name);
+            if (Files.exists(p)) return p;
+        }
+        throw new IllegalStateException("no capture " + name + " in testdata/pcaps, " + shared + "/pcaps or pcaps-peers");
+    }
+
+    /** The JUnit tag of tests that read third-party data from ../shared; they run in the acceptance step only. */
+    public static final String SHARED = "shared";
+
+    /** The shared data directory (system property {@code gridscout.shared}, set by the acceptance profile). */
+    public static Path sharedDir() {
+        String p = System.getProperty("gridscout.shared", "");
+        if (p.isBlank()) {
+            throw new IllegalStateException("this test reads third-party data from ../shared: tag it @Tag(\"" + SHARED
+                    + "\") so that it runs in the acceptance step (./mvnw -B verify -Pacceptance), not in the README's test command");
+        }
+        Path d = Path.of(p).toAbsolutePath().normalize();
+        if (!Files.isDirectory(d)) throw new IllegalStateException("shared data directory " + d + " is missing");
+        return d;
     }
 
     // ---- JSON ----
