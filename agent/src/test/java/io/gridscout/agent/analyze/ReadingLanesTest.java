@@ -39,8 +39,7 @@ class ReadingLanesTest {
 
     @Test
     void aWorkerThatReadOtherFramesFailsTheAnalysis(@TempDir Path tmp) throws Exception {
-        Path src = ShardedAnalysisTest.captures().stream()
-                .filter(p -> p.getFileName().toString().startsWith("modbus-zeek-modbusBig")).findFirst().orElseThrow();
+        Path src = ShardedAnalysisTest.substation();
         byte[] bytes = Files.readAllBytes(src);
         Path whole = Files.write(tmp.resolve("whole.pcap"), bytes);
         Path cut = Files.write(tmp.resolve("cut.pcap"), Arrays.copyOf(bytes, bytes.length / 3));   // fewer rounds
@@ -72,8 +71,7 @@ class ReadingLanesTest {
     void framesBeyondTheReadersLastFullRoundFailTheAnalysis(@TempDir Path tmp) throws Exception {
         // the reader's input ends exactly at a round's end: its last lane map is empty, a worker that reads on
         // must see that rather than wait for a map that will not come
-        Path src = ShardedAnalysisTest.captures().stream()
-                .filter(p -> p.getFileName().toString().startsWith("modbus-zeek-modbusBig")).findFirst().orElseThrow();
+        Path src = ShardedAnalysisTest.substation();
         Path exact = repeated(src, ReadingLanes.ROUND, tmp.resolve("exact.pcap"));
         Path more = repeated(src, ReadingLanes.ROUND + 3, tmp.resolve("more.pcap"));
         assertThat(run(exact, exact)).isEqualTo(ReadingLanes.ROUND);

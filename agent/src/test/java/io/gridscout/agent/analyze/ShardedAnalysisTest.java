@@ -57,16 +57,38 @@ class ShardedAnalysisTest {
         return out.toString(StandardCharsets.UTF_8);
     }
 
+    /** The repository's own captures (peers on loopback, the generator's substation). */
     static List<Path> captures() throws IOException {
-        try (Stream<Path> s = Files.list(TestFiles.root().resolve("testdata/pcaps"))) {
+        return captures(TestFiles.root().resolve("testdata/pcaps"));
+    }
+
+    static List<Path> captures(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
             return s.filter(p -> p.toString().endsWith(".pcap") || p.toString().endsWith(".pcapng")).sorted().toList();
         }
+    }
+
+    static Path substation() throws IOException {
+        return captures().stream().filter(p -> p.getFileName().toString().startsWith("substation-")).findFirst().orElseThrow();
+    }
+
+    /** The same on every third-party capture of ../shared (GOOSE, VLANs, IPv6, odd link types). */
+    @org.junit.jupiter.api.Tag(io.gridscout.protocols.testutil.Captures.SHARED)
+    @Test
+    void everySharedCaptureGivesTheSameInventoryOnAnyNumberOfWorkers() throws IOException {
+        List<Path> all = captures(TestFiles.sharedDir().resolve("pcaps"));
+        assertThat(all).hasSizeGreaterThan(40);
+        sameOnAnyNumberOfWorkers(all);
     }
 
     @Test
     void everyTestCaptureGivesTheSameInventoryOnAnyNumberOfWorkers() throws IOException {
         List<Path> all = captures();
-        assertThat(all).hasSizeGreaterThan(20);
+        assertThat(all).hasSizeGreaterThan(5);
+        sameOnAnyNumberOfWorkers(all);
+    }
+
+    private static void sameOnAnyNumberOfWorkers(List<Path> all) throws IOException {
         for (Path f : all) {
             String one = analyze(List.of(f), 1);
             assertThat(one).contains("\"assets\"");
@@ -94,8 +116,9 @@ class ShardedAnalysisTest {
 
     @Test
     void repeatedRunsAreIdenticalWhateverTheThreadTiming() throws IOException {
-        List<Path> some = captures().stream().filter(p -> p.getFileName().toString().startsWith("mixed-")
-                || p.getFileName().toString().startsWith("dnp3-zeek")).toList();
+        List<Path> some = captures().stream().filter(p -> p.getFileName().toString().startsWith("substation-")
+                || p.getFileName().toString().startsWith("opcua-peer")).toList();
+        assertThat(some).hasSize(2);
         String one = analyze(some, 1);
         for (String mode : MODES) {
             inMode(mode, () -> {
@@ -144,7 +167,7 @@ class ShardedAnalysisTest {
     @Test
     void longCaptureInBothModes(@org.junit.jupiter.api.io.TempDir Path tmp) throws IOException {
         Path big = tmp.resolve("long.pcap");
-        long size = writeRepeated(big, 5);
+        long size = writeRepeated(big, 55);
         assertThat(size).isGreaterThan(40_000_000L);
         String one = analyze(List.of(big), 1);
         for (String mode : MODES) {
@@ -255,8 +278,9 @@ class ShardedAnalysisTest {
     /** Several reader shares (none, some, all of the flows on the reading thread) give the same inventory. */
     @Test
     void readerShareDoesNotChangeTheInventory() throws IOException {
-        List<Path> some = captures().stream().filter(p -> p.getFileName().toString().startsWith("mixed-")
-                || p.getFileName().toString().startsWith("dnp3-zeek")).toList();
+        List<Path> some = captures().stream().filter(p -> p.getFileName().toString().startsWith("substation-")
+                || p.getFileName().toString().startsWith("opcua-peer")).toList();
+        assertThat(some).hasSize(2);
         String one = analyze(some, 1);
         String prev = System.getProperty("gridscout.analyze.readerShare");
         try {
@@ -281,7 +305,7 @@ class ShardedAnalysisTest {
      */
     @Test
     void sha256IsTheStoredFilesWhereverItIsComputed(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
-        Path src = captures().stream().filter(p -> p.getFileName().toString().startsWith("mixed-")).findFirst().orElseThrow();
+        Path src = substation();
         byte[] bytes = Files.readAllBytes(src);
         Path plain = Files.write(tmp.resolve("plain.pcap"), bytes);
         Path truncated = Files.write(tmp.resolve("truncated.pcap"), java.util.Arrays.copyOf(bytes, bytes.length * 2 / 3 + 7));

@@ -1,5 +1,9 @@
 package io.gridscout.agent.api;
 
+import io.gridscout.protocols.testutil.Captures;
+
+import org.junit.jupiter.api.Tag;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gridscout.agent.TestFiles;
@@ -38,6 +42,7 @@ import java.util.Set;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Findings, finding.new events and zones through the real API over real captures with a site context. */
+@Tag(Captures.SHARED)
 public class ApiFindingsTest {
     static final List<String> FILES = List.of("modbus-iti-ModbusTCP-plant1.pcap", "dnp3-iti-full_exchange.pcap",
             "modbus-peer-mei-schneider-m340-pymodbus.pcap");

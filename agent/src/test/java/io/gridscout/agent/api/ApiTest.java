@@ -1,5 +1,9 @@
 package io.gridscout.agent.api;
 
+import io.gridscout.protocols.testutil.Captures;
+
+import org.junit.jupiter.api.Tag;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gridscout.agent.TestFiles;
@@ -30,6 +34,7 @@ import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The HTTP API over real captures, through a real socket with java.net.http. */
+@Tag(Captures.SHARED)
 public class ApiTest {
     static final List<String> FILES = List.of("modbus-peer-mei-schneider-m340-pymodbus.pcap", "dnp3-iti-full_exchange.pcap",
             "enip-cisagov-enip_cip_example.pcap", "modbus-iti-ModbusTCP-plant1.pcap");

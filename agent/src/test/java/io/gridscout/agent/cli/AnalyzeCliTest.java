@@ -1,5 +1,9 @@
 package io.gridscout.agent.cli;
 
+import io.gridscout.protocols.testutil.Captures;
+
+import org.junit.jupiter.api.Tag;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -105,6 +109,7 @@ class AnalyzeCliTest {
 
     // ------------------------------------------------------------------ containers
 
+    @Tag(Captures.SHARED)
     @ParameterizedTest
     @ValueSource(strings = {"modbus-iti-modbus_test_data_part2.pcap", "modbus-peer-mei-schneider-m340-pymodbus.pcap"})
     void sameTrafficInEveryContainerGivesTheSameInventory(String name) throws Exception {
@@ -155,6 +160,7 @@ class AnalyzeCliTest {
         return offsets;
     }
 
+    @Tag(Captures.SHARED)
     @Test
     void truncatedCaptureKeepsWhatWasReadBeforeTheCutAndWarns() throws Exception {
         // modbus_example.pcap: frames 1-98 are a loopback session with a MEI identity (response in frame 94),
@@ -197,6 +203,7 @@ class AnalyzeCliTest {
                 .contains(attributeNode(loopback, "vendor", "modbus.mei").toString());
     }
 
+    @Tag(Captures.SHARED)
     @Test
     void captureCutInsideARecordHeaderAlsoGivesPartialResults() throws Exception {
         byte[] bytes = Files.readAllBytes(TestFiles.pcap("modbus-cisagov-modbus_example.pcap"));
@@ -209,6 +216,7 @@ class AnalyzeCliTest {
         assertThat(ids(JSON.readTree(tmp.resolve("h.json").toFile()))).containsExactly("127.0.0.1");
     }
 
+    @Tag(Captures.SHARED)
     @Test
     void truncatedPcapngWarnsToo() throws Exception {
         Path ng = tmp.resolve("example.pcapng");
@@ -265,6 +273,7 @@ class AnalyzeCliTest {
 
     // ------------------------------------------------------------------ several captures
 
+    @Tag(Captures.SHARED)
     @Test
     void severalCapturesMergeIntoOneInventory() throws Exception {
         Path[] files = {TestFiles.pcap("modbus-iti-modbus_test_data_part1.pcap"), TestFiles.pcap("modbus-iti-modbus_test_data_part2.pcap"),
@@ -301,6 +310,7 @@ class AnalyzeCliTest {
 
     // ------------------------------------------------------------------ CSV and stats
 
+    @Tag(Captures.SHARED)
     @Test
     void csvHasAHeaderAndOneRowPerAsset() throws Exception {
         Path capture = TestFiles.pcap("modbus-cisagov-modbus_example.pcap");
@@ -358,6 +368,7 @@ class AnalyzeCliTest {
         return rows;
     }
 
+    @Tag(Captures.SHARED)
     @Test
     void statsPrintPacketsAndRate() throws Exception {
         Path capture = TestFiles.pcap("modbus-iti-modbus_test_data_part2.pcap");
@@ -371,6 +382,7 @@ class AnalyzeCliTest {
 
     // ------------------------------------------------------------------ JSON contract
 
+    @Tag(Captures.SHARED)
     @Test
     void jsonContractFieldNamesAndFormats() throws Exception {
         Path capture = TestFiles.pcap("modbus-cisagov-modbus_example.pcap");

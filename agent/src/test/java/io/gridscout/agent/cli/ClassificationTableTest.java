@@ -1,5 +1,9 @@
 package io.gridscout.agent.cli;
 
+import io.gridscout.protocols.testutil.Captures;
+
+import org.junit.jupiter.api.Tag;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gridscout.agent.TestFiles;
@@ -19,6 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Device classes of real captures end to end ({@code analyze --json}). Each expectation was written by hand from
  * the capture's tshark truth file (roles such as outstation/master, pmu/pdc) and the MANIFESTs, with the reason.
  */
+@Tag(io.gridscout.protocols.testutil.Captures.SHARED)
 class ClassificationTableTest {
     record Row(String capture, String asset, String expectedClass, String reason) {}
 

@@ -1,5 +1,9 @@
 package io.gridscout.agent.console;
 
+import io.gridscout.protocols.testutil.Captures;
+
+import org.junit.jupiter.api.Tag;
+
 import io.gridscout.agent.PcapEdit;
 import io.gridscout.agent.TestFiles;
 import io.gridscout.agent.api.AgentMetrics;
@@ -59,6 +63,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * against an in-process agent engine and the agent's HTTP server. Screenshots go to agent/target/console-screenshots.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Tag(Captures.SHARED)
 class ConsoleBrowserTest {
     static final String XSS1 = "<img src=x onerror=alert(1)>";
     static final String XSS2 = "\"><script>alert(2)</script>";

@@ -1,5 +1,9 @@
 package io.gridscout.agent.console;
 
+import io.gridscout.protocols.testutil.Captures;
+
+import org.junit.jupiter.api.Tag;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gridscout.agent.TestFiles;
@@ -125,6 +129,7 @@ class ConsoleRoutesTest {
         assertThat(r.handle(new ConsoleRoutes.Request("DELETE", "/", null, "Bearer " + token, false, null)).status()).isEqualTo(405);
     }
 
+    @Tag(Captures.SHARED)
     @Test
     void liveConsoleUsesTheAgentsSiteAndRegister() throws Exception {
         String capture = TestFiles.pcap("bacnet-cisagov-bacnet_example.pcap").toString();

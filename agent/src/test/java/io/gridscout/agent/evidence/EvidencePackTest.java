@@ -1,5 +1,9 @@
 package io.gridscout.agent.evidence;
 
+import io.gridscout.protocols.testutil.Captures;
+
+import org.junit.jupiter.api.Tag;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gridscout.agent.TestFiles;
@@ -53,6 +57,7 @@ class EvidencePackTest {
         return TestFiles.pcap(name).toString();
     }
 
+    @Tag(Captures.SHARED)
     @Test
     void opcUaPolicyNoneIsANonconformityWithControlIdsAsPrinted() throws Exception {
         JsonNode p = pack("opcua", pcap("opcua-cisagov-open62541_discover_getendpoints_discover_urls.pcap"));
@@ -66,6 +71,7 @@ class EvidencePackTest {
         assertThat(findings(pack("modbus", pcap("modbus-zeek-modbusSmall.pcap")), "ER-08")).isEmpty();
     }
 
+    @Tag(Captures.SHARED)
     @Test
     void dnp3WithoutAndWithSecureAuthentication() throws Exception {
         JsonNode plain = pack("plain", pcap("dnp3-iti-cold_restart_and_response.pcap"));
@@ -77,6 +83,7 @@ class EvidencePackTest {
         assertThat(findings(sa, "ER-07")).isEmpty();
     }
 
+    @Tag(Captures.SHARED)
     @Test
     void modbusWritesJudgedAgainstTheSiteAllowList() throws Exception {
         Path site = tmp.resolve("site.yaml");
@@ -96,6 +103,7 @@ class EvidencePackTest {
         assertThat(statuses(ok, "ER-06")).containsExactly("evidence-of-conformity");
     }
 
+    @Tag(Captures.SHARED)
     @Test
     void reconciliationAgainstARegisterStartedFromTheCapturesCsv() throws Exception {
         String capture = pcap("bacnet-cisagov-bacnet_example.pcap");
@@ -137,6 +145,7 @@ class EvidencePackTest {
         assertThat(RegisterReader.read(tmp.resolve("changed/assets.csv"))).hasSize(assets);
     }
 
+    @Tag(Captures.SHARED)
     @Test
     void sameInputsGiveByteIdenticalJson() throws Exception {
         String c = pcap("opcua-cisagov-open62541_discover_getendpoints_discover_urls.pcap");
@@ -182,6 +191,7 @@ class EvidencePackTest {
         }
     }
 
+    @Tag(Captures.SHARED)
     @Test
     void siteYamlAndNetboxRegister() throws Exception {
         Path site = tmp.resolve("s.yaml");
@@ -220,6 +230,7 @@ class EvidencePackTest {
         assertThat(RegisterReader.read(js).get(0).firmware()).isEqualTo("1.2");
     }
 
+    @Tag(Captures.SHARED)
     @Test
     void reportCommandAndThe2017Edition() throws Exception {
         Path dir = tmp.resolve("r2017");

@@ -1,5 +1,9 @@
 package io.gridscout.agent.evidence;
 
+import io.gridscout.protocols.testutil.Captures;
+
+import org.junit.jupiter.api.Tag;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gridscout.agent.TestFiles;
 import io.gridscout.agent.cli.Main;
@@ -57,6 +61,7 @@ class ReportChromiumTest {
         assertThat(chromium(page, "--dump-dom").console()).isNotEmpty();
     }
 
+    @Tag(Captures.SHARED)
     @Test
     void reportRendersWithoutConsoleErrorsAndShowsTheAssetCount() throws Exception {
         Path dir = tmp.resolve("pack");

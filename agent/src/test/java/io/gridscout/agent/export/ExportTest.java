@@ -1,5 +1,9 @@
 package io.gridscout.agent.export;
 
+import io.gridscout.protocols.testutil.Captures;
+
+import org.junit.jupiter.api.Tag;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -57,6 +61,7 @@ class ExportTest {
         return l.toArray(String[]::new);
     }
 
+    @Tag(Captures.SHARED)
     @Test
     void cycloneDxIsValidAgainstTheOfficialSchema() throws Exception {
         Path bom = tmp.resolve("bom.json");
@@ -109,6 +114,7 @@ class ExportTest {
         assertThat(Files.readString(tmp.resolve("a/devices.csv"))).isEqualTo(Files.readString(tmp.resolve("b/devices.csv")));
     }
 
+    @Tag(Captures.SHARED)
     @Test
     void netboxCsvHasTheBulkImportColumns() throws Exception {
         Path out = tmp.resolve("nb/devices.csv");

@@ -1,5 +1,9 @@
 package io.gridscout.agent.fleet;
 
+import io.gridscout.protocols.testutil.Captures;
+
+import org.junit.jupiter.api.Tag;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gridscout.agent.TestFiles;
@@ -35,6 +39,7 @@ class CheckpointOutboxAtomicityTest {
     @TempDir
     Path tmp;
 
+    @Tag(Captures.SHARED)
     @Test
     void aFailureInEitherHalfRollsBackBoth() throws Exception {
         Path file = tmp.resolve("store.sqlite");

@@ -1,5 +1,9 @@
 package io.gridscout.agent.fleet;
 
+import io.gridscout.protocols.testutil.Captures;
+
+import org.junit.jupiter.api.Tag;
+
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -160,6 +164,7 @@ class FleetKafkaTest {
         }
     }
 
+    @Tag(Captures.SHARED)
     @Test
     void threeAgentsOneHubTheHubInventoryIsTheUnionOfTheSites() throws Exception {
         Path cfg = topics("union");
@@ -321,6 +326,7 @@ class FleetKafkaTest {
         p.snapshot(site, Inventories.analyze(HISTORY.get(step).stream().map(TestFiles::pcap).toList()), List.of(), 1_000_000_000L * (step + 1));
     }
 
+    @Tag(Captures.SHARED)
     @Test
     void brokerOutageWhilePublishingLosesNothingAndDuplicatesNothing() throws Exception {
         long start = System.nanoTime();
@@ -379,6 +385,7 @@ class FleetKafkaTest {
         }
     }
 
+    @Tag(Captures.SHARED)
     @Test
     void twoHubsOneKilledTheSurvivorSeesEverything() throws Exception {
         Path cfg = topics("ha");
@@ -439,6 +446,7 @@ class FleetKafkaTest {
         public void close() {}
     }
 
+    @Tag(Captures.SHARED)
     @Test
     void recordsSentTwiceAreCountedOnce() throws Exception {
         Path cfg = topics("resend");
@@ -470,6 +478,7 @@ class FleetKafkaTest {
      * services and attributes) published through the outbox, then one hub rebuilding the whole fleet. Prints the
      * numbers; asserts only completeness.
      */
+    @Tag(Captures.SHARED)
     @Test
     void measuredRunForSizing() throws Exception {
         Path cfg = topics("sizing");
@@ -519,6 +528,7 @@ class FleetKafkaTest {
         }
     }
 
+    @Tag(Captures.SHARED)
     @Test
     void analyzeKeepsRecordsInItsOutboxWhileKafkaIsUnreachableAndSendsThemNextRun() throws Exception {
         Path cfg = topics("cli-outbox");

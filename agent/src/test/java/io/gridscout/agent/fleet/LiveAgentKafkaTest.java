@@ -1,5 +1,9 @@
 package io.gridscout.agent.fleet;
 
+import io.gridscout.protocols.testutil.Captures;
+
+import org.junit.jupiter.api.Tag;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gridscout.agent.TestFiles;
@@ -132,6 +136,7 @@ class LiveAgentKafkaTest {
         return Long.parseLong(FleetRecords.text(r.headers().lastHeader(FleetRecords.SEQ).value()));
     }
 
+    @Tag(Captures.SHARED)
     @Test
     void liveAgentPublishesEachCheckpointAndTheStoreOutboxCarriesItAcrossABrokerOutageAndARestart() throws Exception {
         Path props = tmp.resolve("live.properties");

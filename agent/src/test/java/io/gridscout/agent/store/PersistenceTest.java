@@ -1,5 +1,9 @@
 package io.gridscout.agent.store;
 
+import io.gridscout.protocols.testutil.Captures;
+
+import org.junit.jupiter.api.Tag;
+
 import io.gridscout.agent.PcapEdit;
 import io.gridscout.agent.TestFiles;
 import io.gridscout.agent.daemon.AgentEngine;
@@ -32,6 +36,7 @@ class PersistenceTest {
         return out.toString(StandardCharsets.UTF_8);
     }
 
+    @Tag(Captures.SHARED)
     @Test
     void inventoryOfManyProtocolsSurvivesCheckpointAndRestart() throws Exception {
         Path db = tmp.resolve("state/gridscout.db");
