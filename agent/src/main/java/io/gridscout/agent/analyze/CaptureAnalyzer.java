@@ -87,7 +87,8 @@ public final class CaptureAnalyzer {
         long started = System.nanoTime();
         CompletableFuture<String> sha;
         MessageDigest digest = null;
-        if (hashInReader()) {
+        if (isStream(file) || hashInReader()) {
+            // a pipe, FIFO or stdin ("-") is read once: its hash is of the bytes as they are read
             // several lanes keep both cores busy: hashing the bytes the reader already has costs less than a
             // thread reading the file again and competing for the cores
             sha = new CompletableFuture<>();
@@ -116,7 +117,7 @@ public final class CaptureAnalyzer {
             pipeline.finish();
         }
         totals.readerCpuNanos += ShardedPipeline.threadCpu() - cpu0;
-        return summarize(file, List.of(pipeline.stats()), warnings, r.packets, r.first, r.last, sha, started);
+        return summarize(file, List.of(pipeline.stats()), warnings, r, sha, started);
     }
 
     /** What the read loop feeds: one pipeline, or the sharded lanes. */
@@ -127,6 +128,32 @@ public final class CaptureAnalyzer {
     /** What one read loop saw: packets and time range (filled as it goes, so a caller's finally sees it too). */
     private static final class Read {
         long first = Long.MAX_VALUE, last = Long.MIN_VALUE, lastTime, packets;
+        /** The input as read (bytes counted, hashed). */
+        CountingStream counted;
+    }
+
+    /** The command-line name of standard input. */
+    public static final String STDIN = "-";
+
+    /**
+     * Whether the capture can only be read once, front to back: standard input ("-"), a pipe or FIFO, a process
+     * substitution (/dev/fd/N), a character device. Such an input is read in one pass (no second reader for the
+     * hash, no lanes re-reading it, no size for a progress bar); a regular file, also through /dev/stdin, is not one.
+     */
+    public static boolean isStream(Path file) {
+        return file.toString().equals(STDIN) || (Files.exists(file) && !Files.isRegularFile(file) && !Files.isDirectory(file));
+    }
+
+    /** The capture's name in the inventory and messages: the file name, or a stream as given ("-", /dev/stdin, /dev/fd/63). */
+    public static String displayName(Path file) {
+        return isStream(file) || file.getFileName() == null ? file.toString() : file.getFileName().toString();
+    }
+
+    private static InputStream openInput(Path file) throws IOException {
+        if (file.toString().equals(STDIN)) return new java.io.FileInputStream(java.io.FileDescriptor.in);
+        // a channel stream asks a pipe for its position (ESPIPE, "Illegal seek"); FileInputStream does not
+        if (isStream(file)) return new java.io.FileInputStream(file.toFile());
+        return Files.newInputStream(file);
     }
 
     /**
@@ -137,9 +164,9 @@ public final class CaptureAnalyzer {
     private static void read(Path file, LongConsumer progress, MessageDigest digest, CompletableFuture<String> sha,
                              List<String> warnings, Read r, FrameSink sink, io.gridscout.protocols.capture.BufferRecycler recycler)
             throws IOException, InterruptedException {
-        String name = file.getFileName().toString();
-        try (InputStream raw = Files.newInputStream(file);
-             CountingStream counted = new CountingStream(new BufferedInputStream(raw, 1 << 16), progress, digest);
+        String name = displayName(file);
+        try (InputStream raw = openInput(file);
+             CountingStream counted = r.counted = new CountingStream(new BufferedInputStream(raw, 1 << 16), progress, digest);
              CaptureReader reader = Captures.open(counted, name)) {
             if (recycler != null) reader.recycleBuffers(recycler);
             while (reader.next()) {
@@ -155,6 +182,8 @@ public final class CaptureAnalyzer {
         } catch (IOException e) {
             if (e instanceof io.gridscout.protocols.capture.CaptureFormatException) throw e;
             warnings.add(name + ": read error after " + r.packets + " packets: " + e.getMessage());
+            // a stream cannot be read again: its hash is of the bytes read before the error
+            if (digest != null && isStream(file) && !sha.isDone()) sha.complete(HexFormat.of().formatHex(digest.digest()));
         }
     }
 
@@ -164,7 +193,7 @@ public final class CaptureAnalyzer {
             throws IOException {
         List<String> warnings = new ArrayList<>();
         Read r = new Read();
-        String name = file.getFileName().toString();
+        String name = displayName(file);
         // each lane's flow cap is its share of the flows (the reader's lane runs few): the total stays max-flows,
         // plus a floor per lane for the frames that are not flows' (ARP, L2) and for tiny caps
         java.util.function.DoubleFunction<FlowTable.Limits> shardLimits = share -> new FlowTable.Limits(
@@ -206,23 +235,26 @@ public final class CaptureAnalyzer {
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException("interrupted while analysing " + name);
         }
-        return summarize(file, stats, warnings, r.packets, r.first, r.last, sha, started);
+        return summarize(file, stats, warnings, r, sha, started);
     }
 
     /**
      * Whether each lane reads the file itself ({@link ReadingLanes}) rather than take frames from the reader
-     * ({@link ShardedPipeline}): yes unless the file is gzip-compressed. System property gridscout.analyze.lanes
+     * ({@link ShardedPipeline}): yes unless the file is gzip-compressed or a stream ({@link #isStream}). System property gridscout.analyze.lanes
      * ("read" or "handover") forces one, for tests and measurements.
      */
     static boolean lanesRead(Path file) throws IOException {
+        if (isStream(file)) return false;      // read once: frames are handed over, as for gzip
         String mode = System.getProperty("gridscout.analyze.lanes", "");
         if (mode.equals("read") || mode.equals("handover")) return mode.equals("read");
         return !Captures.isGzip(file);
     }
 
-    private Inventory.CaptureSummary summarize(Path file, List<Pipeline.PipelineStats> all, List<String> warnings, long packets,
-                                               long first, long last, CompletableFuture<String> sha, long started) throws IOException {
-        String name = file.getFileName().toString();
+    private Inventory.CaptureSummary summarize(Path file, List<Pipeline.PipelineStats> all, List<String> warnings, Read r,
+                                               CompletableFuture<String> sha, long started) throws IOException {
+        long packets = r.packets, first = r.first, last = r.last;
+        boolean stream = isStream(file);
+        String name = displayName(file);
         long fPackets = 0, fEvicted = 0, fGaps = 0, fMalformedFrames = 0;
         for (Pipeline.PipelineStats s : all) {
             fPackets += s.packets;
@@ -231,7 +263,7 @@ public final class CaptureAnalyzer {
             fMalformedFrames += s.malformedFrames;
             add(s);
         }
-        totals.fileBytes += Files.size(file);
+        totals.fileBytes += stream ? (r.counted == null ? 0 : r.counted.count) : Files.size(file);
         totals.nanos += System.nanoTime() - started;
         if (fEvicted > 0) warnings.add(name + ": flow table full, " + fEvicted + " flows evicted early");
         inventory.count("packets", fPackets);
@@ -239,7 +271,7 @@ public final class CaptureAnalyzer {
         inventory.count("tcpGaps", fGaps);
         inventory.count("malformedFrames", fMalformedFrames);
         // hashed in the reader but not to the end (read error): hash the file on its own, as the thread would
-        String hash = sha.isDone() || !hashInReader() ? sha.join() : sha256(file);
+        String hash = sha.isDone() || (!hashInReader() && !stream) ? sha.join() : stream ? null : sha256(file);
         Inventory.CaptureSummary summary = new Inventory.CaptureSummary(name, hash, packets,
                 packets == 0 ? 0 : first, packets == 0 ? 0 : last, List.copyOf(warnings));
         inventory.addCapture(summary);

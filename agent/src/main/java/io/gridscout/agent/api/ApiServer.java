@@ -73,7 +73,7 @@ public final class ApiServer implements AutoCloseable {
                     }
                 });
         try {
-            channel = b.bind(host, port).sync().channel();
+            channel = b.bind(new io.gridscout.agent.daemon.AgentConfig.HostPort(host, port).socketAddress()).sync().channel();   // a literal is not resolved
         } catch (RuntimeException | InterruptedException e) {
             group.shutdownGracefully();
             throw e;

@@ -39,7 +39,7 @@ import java.util.concurrent.Callable;
 @Command(name = "analyze", mixinStandardHelpOptions = true,
         description = "Build an asset inventory from capture files (pcap, pcapng, optionally .gz). Several captures merge into one inventory.")
 public class AnalyzeCommand implements Callable<Integer> {
-    @Parameters(arity = "0..*", paramLabel = "CAPTURE", description = "capture files")
+    @Parameters(arity = "0..*", paramLabel = "CAPTURE", description = "capture files; '-' reads standard input (pipes and FIFOs are read once, e.g. tcpdump -w - | gridscout analyze -)")
     List<Path> captures = new java.util.ArrayList<>();
 
     @Option(names = "--json", paramLabel = "FILE", description = "write the inventory as JSON (schema gridscout.inventory/1); '-' for stdout")
@@ -159,15 +159,19 @@ public class AnalyzeCommand implements Callable<Integer> {
         FlowTable.Limits d = FlowTable.Limits.defaults();
         CaptureAnalyzer analyzer = new CaptureAnalyzer(builder, new FlowTable.Limits(Math.max(16, maxFlows), d.idleTimeoutNanos(),
                 d.tcpBufferBytes(), d.detectAttempts()), java.util.Set.copyOf(skipProtocols), workers);
+        if (captures.stream().filter(c -> c.toString().equals(CaptureAnalyzer.STDIN)).count() > 1) {
+            return fail("'-' (standard input) can be given only once", new IllegalArgumentException());
+        }
         boolean partial = false;
         for (Path file : captures) {
             // a directory opens and then fails on read, which would pass for a damaged capture
             if (Files.isDirectory(file)) return fail(file + ": is a directory, not a capture file", null);
             try {
-                long size = Files.size(file);
+                // a pipe's size is unknown: no progress bar (it is read once, as it comes)
+                long size = CaptureAnalyzer.isStream(file) ? -1 : Files.size(file);
                 Inventory.CaptureSummary s;
                 if (System.console() != null && size > (64L << 20)) {
-                    try (ProgressBar pb = new ProgressBarBuilder().setTaskName(file.getFileName().toString()).setInitialMax(size)
+                    try (ProgressBar pb = new ProgressBarBuilder().setTaskName(CaptureAnalyzer.displayName(file)).setInitialMax(size)
                             .setStyle(ProgressBarStyle.ASCII).setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err))
                             .setUnit(" MB", 1 << 20).build()) {
                         s = analyzer.analyze(file, pb::stepTo);

@@ -74,7 +74,8 @@ public final class HubCommand implements Callable<Integer> {
             token = Files.readString(tokenFile, StandardCharsets.UTF_8).trim();
             int colon = listen.lastIndexOf(':');
             if (colon <= 0) throw new IllegalArgumentException("--listen wants HOST:PORT");
-            address = new InetSocketAddress(listen.substring(0, colon), Integer.parseInt(listen.substring(colon + 1)));
+            address = new io.gridscout.agent.daemon.AgentConfig.HostPort(listen.substring(0, colon), Integer.parseInt(listen.substring(colon + 1)))
+                    .socketAddress();   // an address literal is not resolved
         } catch (NoSuchFileException e) {
             return fail(e.getFile() + ": no such file");
         } catch (IOException | IllegalArgumentException e) {

@@ -111,5 +111,20 @@ public final class AgentConfig {
             if (port < 0 || port > 65535) throw new IllegalArgumentException("listen port must be 0..65535");
             return new HostPort(host, port);
         }
+
+        /**
+         * The socket address: an address literal is used as is (nothing resolved; brackets around IPv6 allowed);
+         * a name is an operator-configured destination and is resolved (once, here).
+         */
+        public java.net.InetSocketAddress socketAddress() {
+            String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+            io.gridscout.protocols.fact.IpAddr a = io.gridscout.protocols.fact.IpAddr.parseOrNull(h);
+            if (a == null) return new java.net.InetSocketAddress(host, port);
+            try {
+                return new java.net.InetSocketAddress(java.net.InetAddress.getByAddress(a.bytes()), port);
+            } catch (java.net.UnknownHostException e) {
+                throw new IllegalStateException(e);    // only for an array of the wrong length
+            }
+        }
     }
 }

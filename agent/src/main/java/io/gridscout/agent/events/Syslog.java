@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
@@ -48,15 +47,26 @@ public final class Syslog implements EventSink {
         }
         if (facility < 0 || facility > 23) throw new IllegalArgumentException("syslog facility must be 0..23");
         this.tcp = u.getScheme().equals("tcp");
-        this.target = new InetSocketAddress(u.getHost(), u.getPort());
+        this.target = new io.gridscout.agent.daemon.AgentConfig.HostPort(u.getHost(), u.getPort()).socketAddress();   // a literal is not resolved
         this.facility = facility;
-        String h;
-        try {
-            h = InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            h = "-";
+        this.hostname = printable(localHostname(), 255);
+    }
+
+    /**
+     * The HOSTNAME field: the kernel's host name (what gethostname(2) returns), read from /proc or /etc/hostname,
+     * else $HOSTNAME, else "-" (RFC 5424 NILVALUE). Never a resolver lookup: a passive sensor sends no DNS query.
+     */
+    static String localHostname() {
+        for (String f : List.of("/proc/sys/kernel/hostname", "/etc/hostname")) {
+            try {
+                String h = java.nio.file.Files.readString(java.nio.file.Path.of(f), StandardCharsets.UTF_8).strip();
+                if (!h.isEmpty() && !h.equals("(none)")) return h;
+            } catch (IOException | RuntimeException e) {
+                // next source
+            }
         }
-        this.hostname = printable(h, 255);
+        String env = System.getenv("HOSTNAME");
+        return env == null || env.isBlank() ? "-" : env.strip();
     }
 
     @Override

@@ -82,7 +82,7 @@ public final class RegisterReader {
                     f.merge(fieldOf[i], v, (a, b) -> a + " " + b);
                 }
             }
-            out.add(entry(f, extra, r + 1));
+            out.add(entry(f, extra, r + 1, file + ":" + (r + 1) + ": "));
         }
         return out;
     }
@@ -92,8 +92,18 @@ public final class RegisterReader {
         return v.length() > 1 && v.charAt(0) == '\'' && "=+-@".indexOf(v.charAt(1)) >= 0 ? v.substring(1) : v;
     }
 
-    private static RegisterEntry entry(Map<String, String> f, Map<String, String> extra, int line) {
-        return new RegisterEntry(f.get("id"), f.get("name"), split(f.get("ips")), split(f.get("macs")), f.get("vendor"), f.get("model"),
+    /**
+     * {@code where} prefixes an error: an IP cell that is not an address literal (a host name, say) stops the read,
+     * because names are never resolved and the entry would silently match nothing.
+     */
+    private static RegisterEntry entry(Map<String, String> f, Map<String, String> extra, int line, String where) {
+        List<String> ips = split(f.get("ips"));
+        for (String ip : ips) {
+            if (io.gridscout.protocols.fact.IpAddr.parseOrNull(ip) == null) {
+                throw new IllegalArgumentException(where + "'" + ip + "' in the IP column is not an IP address (literal addresses only, names are not resolved)");
+            }
+        }
+        return new RegisterEntry(f.get("id"), f.get("name"), ips, split(f.get("macs")), f.get("vendor"), f.get("model"),
                 f.get("firmware"), f.get("serial"), f.get("zone"), extra, line);
     }
 
@@ -128,7 +138,7 @@ public final class RegisterReader {
                     if (e.getValue().isValueNode()) extra.put(e.getKey(), v);
                 } else f.merge(field, v, (a, b) -> a + " " + b);
             }
-            out.add(entry(f, extra, i));
+            out.add(entry(f, extra, i, file + ": asset " + i + ": "));
         }
         return out;
     }

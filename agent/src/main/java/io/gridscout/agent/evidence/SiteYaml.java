@@ -6,8 +6,14 @@ import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+
 import java.io.IOException;
-import java.io.Reader;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,39 +44,46 @@ public final class SiteYaml {
         LoaderOptions opts = new LoaderOptions();
         opts.setMaxAliasesForCollections(10);
         opts.setAllowDuplicateKeys(false);
+        String text = Files.readString(file, StandardCharsets.UTF_8);
         Object root;
-        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            root = new Yaml(new SafeConstructor(opts)).load(r);
+        try {
+            root = new Yaml(new SafeConstructor(opts)).load(text);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(file + ": not valid YAML: " + e.getMessage().lines().findFirst().orElse(""));
         }
         if (root == null) return SiteContext.empty();
         if (!(root instanceof Map<?, ?> m)) throw new IllegalArgumentException(file + ": expected a mapping at the top");
+        Where where = new Where(file, text, opts);
         List<SiteContext.Zone> zones = new ArrayList<>();
-        for (Object z : list(m, "zones")) {
-            if (!(z instanceof Map<?, ?> zm)) throw new IllegalArgumentException(file + ": zones: each zone is a mapping");
+        List<?> zoneList = list(m, "zones");
+        for (int i = 0; i < zoneList.size(); i++) {
+            if (!(zoneList.get(i) instanceof Map<?, ?> zm)) throw new IllegalArgumentException(where.at("zones", i) + "zones: each zone is a mapping");
             String name = str(zm, "name");
-            if (name == null) throw new IllegalArgumentException(file + ": zones: a zone has no name");
+            if (name == null) throw new IllegalArgumentException(where.at("zones", i) + "zones: a zone has no name");
             String kind = str(zm, "kind");
-            List<Cidr> cidrs = new ArrayList<>(cidrs(zm, "cidrs", file));
-            if (str(zm, "cidr") != null) cidrs.add(Cidr.parse(str(zm, "cidr")));
+            List<Cidr> cidrs = new ArrayList<>(cidrs(zm, "cidrs", where, "zones", i, "cidrs"));
+            if (str(zm, "cidr") != null) cidrs.add(cidr(str(zm, "cidr"), where, "zones", i, "cidr"));
             try {
                 zones.add(new SiteContext.Zone(name, kind == null ? "field" : kind, cidrs));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(file + ": " + e.getMessage());
+                throw new IllegalArgumentException(where.at("zones", i) + e.getMessage());
             }
         }
         List<SiteContext.FlowRule> flows = new ArrayList<>();
-        for (Object f : list(m, "flows")) {
-            if (!(f instanceof Map<?, ?> fm)) throw new IllegalArgumentException(file + ": flows: each flow is a mapping");
+        List<?> flowList = list(m, "flows");
+        for (int i = 0; i < flowList.size(); i++) {
+            if (!(flowList.get(i) instanceof Map<?, ?> fm)) throw new IllegalArgumentException(where.at("flows", i) + "flows: each flow is a mapping");
             String port = str(fm, "port");
             int p;
             try {
                 p = port == null ? 0 : Integer.parseInt(port);
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(file + ": flows: bad port " + port);
+                throw new IllegalArgumentException(where.at("flows", i, "port") + "flows: bad port " + port);
             }
-            flows.add(new SiteContext.FlowRule(orStar(str(fm, "from")), orStar(str(fm, "to")), orStar(str(fm, "protocol")), p));
+            String from = orStar(str(fm, "from")), to = orStar(str(fm, "to"));
+            flowEnd(from, zones, where, "flows", i, "from");
+            flowEnd(to, zones, where, "flows", i, "to");
+            flows.add(new SiteContext.FlowRule(from, to, orStar(str(fm, "protocol")), p));
         }
         String register = str(m, "register");
         if (register != null) {
@@ -78,8 +91,61 @@ public final class SiteYaml {
             if (!p.isAbsolute() && file.toAbsolutePath().getParent() != null) p = file.toAbsolutePath().getParent().resolve(p);
             register = p.toString();
         }
-        return new SiteContext(str(m, "site"), zones, cidrs(m, "writers", file), cidrs(m, "jumpHosts", file),
-                cidrs(m, "interconnections", file), cidrs(m, "timeSources", file), flows, register);
+        return new SiteContext(str(m, "site"), zones, cidrs(m, "writers", where, "writers"), cidrs(m, "jumpHosts", where, "jumpHosts"),
+                cidrs(m, "interconnections", where, "interconnections"), cidrs(m, "timeSources", where, "timeSources"), flows, register);
+    }
+
+    /**
+     * A flow end is "*", a zone name or an address/CIDR. One that looks like an address (has '.' or ':') but is
+     * neither a zone nor a literal, say a host name, is an error here: it would never match, and is never resolved.
+     */
+    private static void flowEnd(String spec, List<SiteContext.Zone> zones, Where where, Object... path) {
+        if (spec.equals("*") || (spec.indexOf('.') < 0 && spec.indexOf(':') < 0)) return;
+        for (SiteContext.Zone z : zones) if (z.name().equals(spec)) return;
+        try {
+            Cidr.parse(spec);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(where.at(path) + "flows: " + path[path.length - 1] + " '" + spec
+                    + "' is not a zone, an address or a CIDR (names are not resolved)");
+        }
+    }
+
+    private static Cidr cidr(String text, Where where, Object... path) {
+        try {
+            return Cidr.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(where.at(path) + path[0] + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * "FILE:LINE: " of a value, found by its path (keys and list indexes) in the document's node tree; composed
+     * only for an error message, so valid files are parsed once.
+     */
+    private record Where(Path file, String text, LoaderOptions opts) {
+        String at(Object... path) {
+            Node n;
+            try {
+                n = new Yaml(new SafeConstructor(opts)).compose(new StringReader(text));
+            } catch (RuntimeException e) {
+                return file + ": ";
+            }
+            int line = n == null ? -1 : n.getStartMark().getLine();
+            for (Object step : path) {
+                Node next = null;
+                if (n instanceof MappingNode mn && step instanceof String key) {
+                    for (NodeTuple t : mn.getValue()) {
+                        if (t.getKeyNode() instanceof ScalarNode k && k.getValue().equals(key)) next = t.getValueNode();
+                    }
+                } else if (n instanceof SequenceNode sn && step instanceof Integer i && i < sn.getValue().size()) {
+                    next = sn.getValue().get(i);
+                }
+                if (next == null) break;       // a single value where a list may be (writers: 10.0.0.1) stays that value
+                n = next;
+                line = n.getStartMark().getLine();
+            }
+            return line < 0 ? file + ": " : file + ":" + (line + 1) + ": ";
+        }
     }
 
     private static String orStar(String s) {
@@ -98,14 +164,13 @@ public final class SiteYaml {
         return v == null ? null : String.valueOf(v).trim();
     }
 
-    private static List<Cidr> cidrs(Map<?, ?> m, String key, Path file) {
+    private static List<Cidr> cidrs(Map<?, ?> m, String key, Where where, Object... path) {
         List<Cidr> out = new ArrayList<>();
-        for (Object o : list(m, key)) {
-            try {
-                out.add(Cidr.parse(String.valueOf(o)));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(file + ": " + key + ": " + e.getMessage());
-            }
+        List<?> l = list(m, key);
+        for (int i = 0; i < l.size(); i++) {
+            Object[] at = java.util.Arrays.copyOf(path, path.length + 1);
+            at[path.length] = i;
+            out.add(cidr(String.valueOf(l.get(i)), where, at));
         }
         return out;
     }

@@ -116,6 +116,13 @@ class EventSinksTest {
         }
     }
 
+    /** HOSTNAME is the kernel's host name, read without a resolver (getLocalHost() would query DNS for it). */
+    @Test
+    void syslogHostnameIsTheKernelsOwn() throws Exception {
+        String kernel = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/hostname")).strip();
+        assertThat(Syslog.localHostname()).isEqualTo(kernel);
+    }
+
     static void checkSyslog(List<String> messages, List<ChangeEvent> events) {
         assertThat(messages).hasSize(events.size());
         for (int i = 0; i < messages.size(); i++) {

@@ -8,15 +8,17 @@ public record Cidr(IpAddr base, int bits) {
         String t = s.trim();
         int slash = t.indexOf('/');
         String addr = slash < 0 ? t : t.substring(0, slash);
-        if (addr.isEmpty() || !addr.chars().allMatch(ch -> Character.digit(ch, 16) >= 0 || ch == '.' || ch == ':')) {
-            throw new IllegalArgumentException("not an address or CIDR: " + s);
+        IpAddr ip = IpAddr.parseOrNull(addr);
+        if (ip == null) {
+            throw new IllegalArgumentException("not an address or CIDR: '" + s + "' (literal addresses only, names are not resolved)");
         }
-        IpAddr ip = IpAddr.parse(addr);
         int max = ip.isV4() ? 32 : 128;
         int bits = max;
         if (slash >= 0) {
             try {
-                bits = Integer.parseInt(t.substring(slash + 1));
+                String len = t.substring(slash + 1);
+                if (len.isEmpty() || len.length() > 3 || !len.chars().allMatch(ch -> ch >= '0' && ch <= '9')) throw new NumberFormatException(len);
+                bits = Integer.parseInt(len);
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("bad prefix length in " + s);
             }
@@ -40,13 +42,9 @@ public record Cidr(IpAddr base, int bits) {
         return base.isV4() ? bits + 96 : bits;
     }
 
+    /** The address literal, or null for anything else (names included: they are never resolved). */
     public static IpAddr parseOrNull(String ip) {
-        if (ip == null || ip.isEmpty() || !ip.chars().allMatch(ch -> Character.digit(ch, 16) >= 0 || ch == '.' || ch == ':')) return null;
-        try {
-            return IpAddr.parse(ip);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
+        return IpAddr.parseOrNull(ip);
     }
 
     private static IpAddr mask(IpAddr ip, int bits) {

@@ -18,15 +18,101 @@ public record IpAddr(long hi, long lo) implements Comparable<IpAddr> {
         return new IpAddr(hi, lo);
     }
 
-    /** Parses dotted IPv4 or a full/compressed IPv6 literal; for tests and config, not the hot path. */
+    /**
+     * Parses an address literal: dotted-quad IPv4 (four decimal octets, no leading zeros) or an IPv6 literal
+     * (RFC 4291 text forms: eight groups, "::" compression, a trailing embedded IPv4). Never resolves a name:
+     * anything else, including a scope id ("fe80::1%eth0") or brackets, is an IllegalArgumentException.
+     */
     public static IpAddr parse(String s) {
-        try {
-            byte[] b = java.net.InetAddress.getByName(s).getAddress();
-            if (b.length == 4) return v4(((b[0] & 0xFF) << 24) | ((b[1] & 0xFF) << 16) | ((b[2] & 0xFF) << 8) | (b[3] & 0xFF));
-            return v6(b, 0);
-        } catch (java.net.UnknownHostException e) {
-            throw new IllegalArgumentException("not an IP address: " + s);
+        IpAddr a = parseOrNull(s);
+        if (a != null) return a;
+        if (s != null && s.indexOf('%') >= 0 && parseOrNull(s.substring(0, s.indexOf('%'))) != null) {
+            throw new IllegalArgumentException("not an IP address: '" + s + "' (IPv6 scope ids are not supported)");
         }
+        throw new IllegalArgumentException("not an IP address: '" + s + "' (literal addresses only, names are not resolved)");
+    }
+
+    /** {@link #parse}, or null when {@code s} is not an address literal. */
+    public static IpAddr parseOrNull(String s) {
+        if (s == null || s.isEmpty() || s.length() > 45) return null;
+        if (s.indexOf(':') < 0) {
+            long v = v4Literal(s, 0, s.length());
+            return v < 0 ? null : v4((int) v);
+        }
+        return v6Literal(s);
+    }
+
+    /** The dotted quad in s[from, to) as an unsigned value, or -1 when it is not exactly one. */
+    private static long v4Literal(String s, int from, int to) {
+        long value = 0;
+        int octets = 0, i = from;
+        while (true) {
+            int start = i, octet = 0;
+            while (i < to && i - start < 3 && s.charAt(i) >= '0' && s.charAt(i) <= '9') octet = octet * 10 + (s.charAt(i++) - '0');
+            int digits = i - start;
+            if (digits == 0 || octet > 255 || (digits > 1 && s.charAt(start) == '0')) return -1;
+            value = (value << 8) | octet;
+            if (++octets == 4) return i == to ? value : -1;
+            if (i >= to || s.charAt(i) != '.') return -1;
+            i++;
+        }
+    }
+
+    private static IpAddr v6Literal(String s) {
+        int[] groups = new int[8];
+        int n = 0, gap = -1, len = s.length(), i = 0;
+        if (s.startsWith("::")) {
+            gap = 0;
+            i = 2;
+            if (i == len) return new IpAddr(0, 0);
+        } else if (s.charAt(0) == ':') {
+            return null;
+        }
+        while (i < len) {
+            if (n == 8) return null;
+            int start = i, g = 0;
+            while (i < len && i - start < 5 && hex(s.charAt(i)) >= 0) g = (g << 4) | hex(s.charAt(i++));
+            if (i < len && s.charAt(i) == '.') {
+                // embedded IPv4: the rest of the literal, in the last two groups
+                long v = n > 6 ? -1 : v4Literal(s, start, len);
+                if (v < 0) return null;
+                groups[n++] = (int) (v >>> 16) & 0xFFFF;
+                groups[n++] = (int) v & 0xFFFF;
+                i = len;
+                break;
+            }
+            int digits = i - start;
+            if (digits == 0 || digits > 4) return null;
+            groups[n++] = g;
+            if (i == len) break;
+            if (s.charAt(i) != ':') return null;
+            i++;
+            if (i < len && s.charAt(i) == ':') {
+                if (gap >= 0) return null;      // a second "::"
+                gap = n;
+                i++;
+            } else if (i == len) {
+                return null;                     // a trailing single ':'
+            }
+        }
+        if (gap < 0 ? n != 8 : n > 7) return null;
+        int[] full = new int[8];
+        if (gap < 0) full = groups;
+        else {
+            System.arraycopy(groups, 0, full, 0, gap);
+            System.arraycopy(groups, gap, full, 8 - (n - gap), n - gap);
+        }
+        long hi = 0, lo = 0;
+        for (int k = 0; k < 4; k++) hi = (hi << 16) | full[k];
+        for (int k = 4; k < 8; k++) lo = (lo << 16) | full[k];
+        return new IpAddr(hi, lo);
+    }
+
+    private static int hex(char c) {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        return -1;
     }
 
     /**
@@ -51,6 +137,18 @@ public record IpAddr(long hi, long lo) implements Comparable<IpAddr> {
 
     public int v4Value() {
         return (int) lo;
+    }
+
+    /** Network byte order: 4 bytes for IPv4 (mapped), 16 otherwise, e.g. for InetAddress.getByAddress (which resolves nothing). */
+    public byte[] bytes() {
+        byte[] b = new byte[isV4() ? 4 : 16];
+        if (b.length == 4) {
+            for (int i = 0; i < 4; i++) b[i] = (byte) (lo >>> (24 - 8 * i));
+        } else {
+            for (int i = 0; i < 8; i++) b[i] = (byte) (hi >>> (56 - 8 * i));
+            for (int i = 0; i < 8; i++) b[8 + i] = (byte) (lo >>> (56 - 8 * i));
+        }
+        return b;
     }
 
     public boolean isMulticastOrBroadcast() {
