@@ -1,21 +1,13 @@
 package io.gridscout.agent.capture;
 
-import org.pcap4j.core.BpfProgram;
-import org.pcap4j.core.NotOpenException;
-import org.pcap4j.core.PcapHandle;
-import org.pcap4j.core.PcapNativeException;
-import org.pcap4j.core.PcapNetworkInterface;
-import org.pcap4j.core.PcapStat;
-import org.pcap4j.core.Pcaps;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Passive capture on one interface via libpcap: one thread calls {@code pcap_next_ex} ({@link PcapNext}) and
+ * Passive capture on one interface via libpcap ({@link Pcap}, bound with JNA): one thread calls {@code pcap_next_ex} ({@link PcapNext}) and
  * copies each frame into its batch of the {@link FrameQueue}. Nothing here ever sends: the handle is used only
  * for reading, filter, stats and close. {@code pcap_next_ex} blocks on an idle interface (libpcap 1.10,
- * TPACKET_V3); {@code breakLoop()} wakes it for shutdown. When the interface fails (goes down, is removed) the thread reopens it every
+ * TPACKET_V3); {@code pcap_breakloop} wakes it for shutdown. When the interface fails (goes down, is removed) the thread reopens it every
  * few seconds; {@link #failure()} says why it is not capturing meanwhile.
  */
 public final class LiveCapture implements AutoCloseable {
@@ -26,7 +18,7 @@ public final class LiveCapture implements AutoCloseable {
     private final FrameQueue.Producer queue;
     private final Thread thread;
     private final Object lock = new Object();
-    private volatile PcapHandle handle;
+    private volatile Pcap.Handle handle;
     private volatile boolean stopping;
     private volatile String failure;
     private volatile long frames, reopened;
@@ -37,12 +29,12 @@ public final class LiveCapture implements AutoCloseable {
     /** Kernel drops (ring full) and interface drops, summed over every handle this capture has had. */
     public record Stats(long kernelDrops, long interfaceDrops) {}
 
-    private LiveCapture(String iface, CaptureOptions options, FrameQueue queue, PcapHandle first) {
+    private LiveCapture(String iface, CaptureOptions options, FrameQueue queue, Pcap.Handle first) {
         this.iface = iface;
         this.options = options;
         this.queue = queue.producer();
         this.handle = first;
-        this.linkType = first.getDlt().value();
+        this.linkType = first.datalink();
         this.thread = new Thread(this::run, "capture-" + iface);
         this.thread.setDaemon(true);
     }
@@ -55,20 +47,17 @@ public final class LiveCapture implements AutoCloseable {
         return c;
     }
 
-    private static PcapHandle open(String iface, CaptureOptions o) throws CaptureUnavailableException {
-        PcapHandle h;
+    private static Pcap.Handle open(String iface, CaptureOptions o) throws CaptureUnavailableException {
+        Pcap.Handle h;
         try {
-            PcapNetworkInterface nif = Pcaps.getDevByName(iface);
-            if (nif == null) throw new CaptureUnavailableException("no such interface: " + iface);
-            h = new PcapHandle.Builder(iface).snaplen(o.snaplen())
-                    .promiscuousMode(o.promiscuous() ? PcapNetworkInterface.PromiscuousMode.PROMISCUOUS : PcapNetworkInterface.PromiscuousMode.NONPROMISCUOUS)
-                    .timeoutMillis(100).bufferSize(o.bufferBytes()).build();
-        } catch (PcapNativeException e) {
+            h = Pcap.Handle.openLive(iface, o.snaplen(), o.promiscuous(), 100, o.bufferBytes());
+        } catch (Pcap.PcapException e) {
+            if (e.status == Pcap.ERROR_NO_SUCH_DEVICE) throw new CaptureUnavailableException("no such interface: " + iface);
             throw new CaptureUnavailableException("cannot open " + iface + ": " + e.getMessage());
         }
         try {
-            if (o.bpf() != null && !o.bpf().isBlank()) h.setFilter(o.bpf(), BpfProgram.BpfCompileMode.OPTIMIZE);
-        } catch (PcapNativeException | NotOpenException e) {
+            if (o.bpf() != null && !o.bpf().isBlank()) h.setFilter(o.bpf());
+        } catch (Pcap.PcapException e) {
             h.close();
             throw new CaptureUnavailableException("bad BPF filter '" + o.bpf() + "': " + e.getMessage());
         }
@@ -78,7 +67,7 @@ public final class LiveCapture implements AutoCloseable {
     /** Refuses with one clear line when libpcap cannot be loaded or the process lacks CAP_NET_RAW. */
     public static void requireCapturePrivileges() throws CaptureUnavailableException {
         try {
-            Pcaps.libVersion();
+            Pcap.libVersion();
         } catch (Throwable e) {   // UnsatisfiedLinkError/NoClassDefFoundError from JNA: no usable libpcap
             throw new CaptureUnavailableException("libpcap not found (install libpcap0.8 or libpcap): " + e.getMessage());
         }
@@ -102,7 +91,7 @@ public final class LiveCapture implements AutoCloseable {
 
     private void run() {
         while (!stopping) {
-            PcapHandle h = handle;
+            Pcap.Handle h = handle;
             if (h != null) {
                 loop(h);
                 synchronized (lock) {
@@ -118,8 +107,8 @@ public final class LiveCapture implements AutoCloseable {
             synchronized (lock) {
                 if (stopping) return;
                 try {
-                    PcapHandle n = open(iface, options);
-                    if (n.getDlt().value() != linkType) linkType = n.getDlt().value();
+                    Pcap.Handle n = open(iface, options);
+                    if (n.datalink() != linkType) linkType = n.datalink();
                     handle = n;
                     failure = null;
                     reopened++;
@@ -130,15 +119,9 @@ public final class LiveCapture implements AutoCloseable {
         }
     }
 
-    private void loop(PcapHandle h) {
-        int lt = h.getDlt().value();
-        PcapNext next;
-        try {
-            next = new PcapNext(PcapNext.pcapT(h));
-        } catch (IllegalStateException | LinkageError e) {
-            failure = iface + ": " + e.getMessage();
-            return;
-        }
+    private void loop(Pcap.Handle h) {
+        int lt = h.datalink();
+        PcapNext next = new PcapNext(h.pointer());
         FrameQueue.Source copy = next::copyTo;
         try {
             while (true) {
@@ -149,19 +132,17 @@ public final class LiveCapture implements AutoCloseable {
                 } else if (rc == -2 || stopping) {
                     return;   // breakLoop(): shutdown
                 } else if (rc == -1) {
-                    failure = iface + ": " + h.getError();
+                    failure = iface + ": " + h.error();
                     return;
                 }                   // 0: read timeout with nothing captured
             }
-        } catch (NotOpenException e) {
-            if (!stopping) failure = iface + ": closed";
         } finally {
             queue.flush();
         }
     }
 
     /** Folds a finished handle's drop counters into the base and closes it. Under lock. */
-    private void retire(PcapHandle h) {
+    private void retire(Pcap.Handle h) {
         if (handle != h) return;
         Stats s = read(h);
         droppedBase = s.kernelDrops();
@@ -171,11 +152,11 @@ public final class LiveCapture implements AutoCloseable {
         h.close();
     }
 
-    private Stats read(PcapHandle h) {
+    private Stats read(Pcap.Handle h) {
         try {
-            PcapStat p = h.getStats();
-            return new Stats(droppedBase + p.getNumPacketsDropped(), droppedByIfBase + p.getNumPacketsDroppedByIf());
-        } catch (PcapNativeException | NotOpenException e) {
+            long[] p = h.stats();
+            return new Stats(droppedBase + p[0], droppedByIfBase + p[1]);
+        } catch (Pcap.PcapException e) {
             return new Stats(droppedBase, droppedByIfBase);
         }
     }
@@ -217,7 +198,7 @@ public final class LiveCapture implements AutoCloseable {
     /** Drops as libpcap reports them, monotonic over reopenings; the last answer after close. */
     public Stats stats() {
         synchronized (lock) {
-            PcapHandle h = handle;
+            Pcap.Handle h = handle;
             if (h != null && !stopping) lastStats = read(h);
             return lastStats;
         }
@@ -226,17 +207,10 @@ public final class LiveCapture implements AutoCloseable {
     @Override
     public void close() {
         stats();
-        PcapHandle h;
         synchronized (lock) {
             stopping = true;
-            h = handle;
-        }
-        if (h != null) {
-            try {
-                h.breakLoop();
-            } catch (NotOpenException e) {
-                // already closed
-            }
+            // under the lock: the capture thread closes a failed handle under it too, so this never touches a freed pcap_t
+            if (handle != null) handle.breakLoop();
         }
         thread.interrupt();   // ends a retry sleep
         try {

@@ -16,8 +16,6 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        // pcap4j logs every loop start/stop at INFO; operators need its warnings only
-        if (System.getProperty("org.slf4j.simpleLogger.log.org.pcap4j") == null) System.setProperty("org.slf4j.simpleLogger.log.org.pcap4j", "warn");
         System.exit(run(args));
     }
 

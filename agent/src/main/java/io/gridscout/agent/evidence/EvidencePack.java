@@ -1,7 +1,6 @@
 package io.gridscout.agent.evidence;
 
 import com.openhtmltopdf.pdfboxout.PdfRendererBuilder;
-import com.openhtmltopdf.svgsupport.BatikSVGDrawer;
 import com.openhtmltopdf.util.XRLog;
 import io.gridscout.agent.output.InventoryCsv;
 import io.gridscout.mapping.register.Reconciliation;
@@ -43,7 +42,7 @@ public final class EvidencePack {
         String html = ReportHtml.render(r);
         Files.writeString(dir.resolve("report.html"), html, StandardCharsets.UTF_8);
         try {
-            pdf(html, dir.resolve("report.pdf"));
+            pdf(ReportHtml.render(r, true), dir.resolve("report.pdf"));
         } catch (IOException | RuntimeException e) {
             warnings.add("report.pdf not written: " + e);
         }
@@ -75,7 +74,7 @@ public final class EvidencePack {
         return s == null ? "" : s;
     }
 
-    /** The same page as PDF; the inline SVG topology is drawn as vectors by openhtmltopdf's Batik-based SVG drawer. */
+    /** The same page as PDF, from {@link ReportHtml#render(EvidenceReport, boolean)}'s PDF variant (topology as a PNG: no SVG drawer). */
     static void pdf(String html, Path file) throws IOException {
         XRLog.setLoggingEnabled(false);
         // PDFBox warns about font substitutions through commons-logging -> slf4j-simple; they are not the user's concern
@@ -83,7 +82,6 @@ public final class EvidencePack {
         try (OutputStream o = new BufferedOutputStream(Files.newOutputStream(file))) {
             PdfRendererBuilder b = new PdfRendererBuilder();
             b.useFastMode();
-            b.useSVGDrawer(new BatikSVGDrawer());
             b.withHtmlContent(html, null);
             b.toStream(o);
             b.run();

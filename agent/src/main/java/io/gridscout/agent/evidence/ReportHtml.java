@@ -29,6 +29,11 @@ public final class ReportHtml {
     private ReportHtml() {}
 
     public static String render(EvidenceReport r) {
+        return render(r, false);
+    }
+
+    /** {@code pdf}: the page report.pdf is rendered from, with the topology as a PNG instead of inline SVG. */
+    static String render(EvidenceReport r, boolean pdf) {
         StringBuilder h = new StringBuilder(1 << 16);
         h.append("<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\"><head><meta charset=\"utf-8\"/>")
                 .append("<title>gridscout evidence pack").append(r.site().name() == null ? "" : " - " + esc(r.site().name())).append("</title>")
@@ -41,7 +46,7 @@ public final class ReportHtml {
         assets(h, r);
         reconciliation(h, r);
         findings(h, r);
-        topology(h, r);
+        topology(h, r, pdf);
         methodology(h, r);
         h.append("</body></html>\n");
         return h.toString();
@@ -140,8 +145,16 @@ public final class ReportHtml {
         h.append("</tbody></table>\n");
     }
 
+    /** The topology picture's geometry, drawn as inline SVG in report.html and as a PNG ({@link TopologyImage}) in report.pdf. */
+    record Topology(int width, int height, List<Zone> zones, List<Flow> flows, int drawn) {
+        record Zone(int x, int y, int w, int h, String kind, String label, List<Dot> dots, Label more) {}
+        record Dot(int cx, int cy, String deviceClass, Label label) {}
+        record Label(int x, int y, String text) {}
+        record Flow(int x1, int y1, int x2, int y2, boolean industrial, String title) {}
+    }
+
     /** Zones as columns, assets as dots, flows as lines (industrial protocols drawn solid, others dashed). */
-    private static void topology(StringBuilder h, EvidenceReport r) {
+    static Topology layout(EvidenceReport r) {
         EvidenceContext ctx = new EvidenceContext(r.inventory(), r.site(), null);
         Map<String, List<Inventory.Asset>> groups = new TreeMap<>();
         Map<String, String> kinds = new HashMap<>();
@@ -157,7 +170,7 @@ public final class ReportHtml {
         final int colW = 230, rowH = 26, top = 50;
         Map<String, int[]> pos = new LinkedHashMap<>();
         int col = 0, maxRows = 1;
-        StringBuilder body = new StringBuilder();
+        List<Topology.Zone> zones = new ArrayList<>();
         for (Map.Entry<String, List<Inventory.Asset>> e : groups.entrySet()) {
             int x = 10 + col * colW;
             List<Inventory.Asset> list = e.getValue();
@@ -165,36 +178,57 @@ public final class ReportHtml {
             int rows = shown + (list.size() > shown ? 1 : 0);
             maxRows = Math.max(maxRows, rows);
             String kind = kinds.getOrDefault(e.getKey(), "");
-            body.append("<rect x=\"").append(x).append("\" y=\"10\" width=\"").append(colW - 20).append("\" height=\"").append(top + rows * rowH)
-                    .append("\" rx=\"8\" class=\"zone ").append(esc(kind)).append("\"/>");
-            body.append("<text x=\"").append(x + 10).append("\" y=\"32\" class=\"zlabel\">").append(esc(e.getKey())).append(kind.isEmpty() ? "" : " (" + esc(kind) + ")").append("</text>");
+            List<Topology.Dot> dots = new ArrayList<>();
             for (int i = 0; i < shown; i++) {
                 Inventory.Asset a = list.get(i);
                 int cx = x + 20, cy = top + 12 + i * rowH;
                 pos.put(a.id(), new int[] {cx, cy});
-                body.append("<circle cx=\"").append(cx).append("\" cy=\"").append(cy).append("\" r=\"7\" class=\"dev ").append(esc(a.deviceClass())).append("\"/>");
                 String label = a.id() + " " + (a.deviceClass().equals("unknown") ? "" : a.deviceClass());
-                body.append("<text x=\"").append(cx + 12).append("\" y=\"").append(cy + 4).append("\" class=\"alabel\">").append(esc(clip(label, 30))).append("</text>");
+                dots.add(new Topology.Dot(cx, cy, a.deviceClass(), new Topology.Label(cx + 12, cy + 4, clip(label, 30))));
             }
-            if (list.size() > shown) body.append("<text x=\"").append(x + 12).append("\" y=\"").append(top + 16 + shown * rowH).append("\" class=\"alabel\">+")
-                    .append(list.size() - shown).append(" more</text>");
+            Topology.Label more = list.size() > shown ? new Topology.Label(x + 12, top + 16 + shown * rowH, "+" + (list.size() - shown) + " more") : null;
+            zones.add(new Topology.Zone(x, 10, colW - 20, top + rows * rowH, kind, e.getKey() + (kind.isEmpty() ? "" : " (" + kind + ")"), dots, more));
             col++;
         }
-        StringBuilder lines = new StringBuilder();
-        int drawn = 0;
+        List<Topology.Flow> flows = new ArrayList<>();
         for (Inventory.Communication c : r.inventory().communications()) {
             int[] a = pos.get(c.client()), b = pos.get(c.server());
-            if (a == null || b == null || drawn >= MAX_TOPOLOGY_FLOWS) continue;
-            drawn++;
-            boolean ind = EvidenceContext.INDUSTRIAL.contains(c.protocol());
-            lines.append("<line x1=\"").append(a[0]).append("\" y1=\"").append(a[1]).append("\" x2=\"").append(b[0]).append("\" y2=\"").append(b[1])
-                    .append("\" class=\"").append(ind ? "flow ind" : "flow other").append("\"><title>").append(esc(EvidenceContext.label(c))).append("</title></line>");
+            if (a == null || b == null || flows.size() >= MAX_TOPOLOGY_FLOWS) continue;
+            flows.add(new Topology.Flow(a[0], a[1], b[0], b[1], EvidenceContext.INDUSTRIAL.contains(c.protocol()), EvidenceContext.label(c)));
         }
-        int w = Math.max(300, 10 + col * colW), hgt = top + maxRows * rowH + 30;
+        return new Topology(Math.max(300, 10 + col * colW), top + maxRows * rowH + 30, zones, flows, flows.size());
+    }
+
+    private static void topology(StringBuilder h, EvidenceReport r, boolean pdf) {
+        Topology t = layout(r);
         h.append("<h2 id=\"topology\">Topology</h2>\n<p>Zones from site.yaml (or /24 subnets where none are declared), observed devices and flows; solid lines are industrial protocols. ")
-                .append(drawn).append(" of ").append(r.inventory().communications().size()).append(" flows drawn.</p>\n");
-        h.append("<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"topology-svg\" width=\"").append(w).append("\" height=\"").append(hgt)
-                .append("\" viewBox=\"0 0 ").append(w).append(' ').append(hgt).append("\"><style>").append(SVG_CSS).append("</style>").append(body).append(lines).append("</svg>\n");
+                .append(t.drawn()).append(" of ").append(r.inventory().communications().size()).append(" flows drawn.</p>\n");
+        if (pdf) {
+            // the PDF renderer draws no SVG without Batik (30 MB): the same picture as a PNG
+            h.append("<img id=\"topology-png\" alt=\"topology\" width=\"").append(t.width()).append("\" height=\"").append(t.height())
+                    .append("\" style=\"width:").append(t.width()).append("px;height:").append(t.height()).append("px\" src=\"data:image/png;base64,")
+                    .append(java.util.Base64.getEncoder().encodeToString(TopologyImage.png(t))).append("\"/>\n");
+            return;
+        }
+        StringBuilder body = new StringBuilder();
+        for (Topology.Zone z : t.zones()) {
+            body.append("<rect x=\"").append(z.x()).append("\" y=\"").append(z.y()).append("\" width=\"").append(z.w()).append("\" height=\"").append(z.h())
+                    .append("\" rx=\"8\" class=\"zone ").append(esc(z.kind())).append("\"/>");
+            body.append("<text x=\"").append(z.x() + 10).append("\" y=\"32\" class=\"zlabel\">").append(esc(z.label())).append("</text>");
+            for (Topology.Dot d : z.dots()) {
+                body.append("<circle cx=\"").append(d.cx()).append("\" cy=\"").append(d.cy()).append("\" r=\"7\" class=\"dev ").append(esc(d.deviceClass())).append("\"/>");
+                body.append("<text x=\"").append(d.label().x()).append("\" y=\"").append(d.label().y()).append("\" class=\"alabel\">").append(esc(d.label().text())).append("</text>");
+            }
+            if (z.more() != null) body.append("<text x=\"").append(z.more().x()).append("\" y=\"").append(z.more().y()).append("\" class=\"alabel\">")
+                    .append(esc(z.more().text())).append("</text>");
+        }
+        StringBuilder lines = new StringBuilder();
+        for (Topology.Flow f : t.flows()) {
+            lines.append("<line x1=\"").append(f.x1()).append("\" y1=\"").append(f.y1()).append("\" x2=\"").append(f.x2()).append("\" y2=\"").append(f.y2())
+                    .append("\" class=\"").append(f.industrial() ? "flow ind" : "flow other").append("\"><title>").append(esc(f.title())).append("</title></line>");
+        }
+        h.append("<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"topology-svg\" width=\"").append(t.width()).append("\" height=\"").append(t.height())
+                .append("\" viewBox=\"0 0 ").append(t.width()).append(' ').append(t.height()).append("\"><style>").append(SVG_CSS).append("</style>").append(body).append(lines).append("</svg>\n");
     }
 
     private static void methodology(StringBuilder h, EvidenceReport r) {
@@ -282,7 +316,7 @@ public final class ReportHtml {
             .mismatch,.unregistered{color:#a00}.not-observed,.out-of-coverage{color:#a60}.matched{color:#070}
             """;
 
-    /** Inside the SVG itself: the PDF's SVG drawer (Batik) styles the picture alone and sees none of the page's CSS. */
+    /** Inside the SVG itself, so the picture keeps its look when copied out of the page; {@link TopologyImage} uses the same colours. */
     private static final String SVG_CSS = "rect.zone{fill:#f4f6fa;stroke:#889}rect.zone.external{fill:#fbeaea}rect.zone.corporate-it,rect.zone.dmz{fill:#fdf8e6}"
             + "circle.dev{fill:#58a;stroke:#235}circle.plc,circle.rtu,circle.ied{fill:#c63}"
             + "text{font-family:sans-serif;fill:#222}.zlabel{font-size:12px;font-weight:bold}.alabel{font-size:10px}"

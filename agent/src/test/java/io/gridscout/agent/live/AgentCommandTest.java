@@ -69,7 +69,7 @@ class AgentCommandTest {
 
     @Test
     void refusesWithoutLibpcap() throws Exception {
-        try (Processes.Running r = java(List.of(), List.of("-Dorg.pcap4j.core.pcapLibName=/nonexistent/libpcap.so.0.8"), "watch", "-i", "lo")) {
+        try (Processes.Running r = java(List.of(), List.of("-Dgridscout.libpcap=/nonexistent/libpcap.so.0.8"), "watch", "-i", "lo")) {
             assertThat(r.waitFor(60)).isEqualTo(2);
             assertThat(r.output().lines().filter(l -> l.startsWith("gridscout"))).singleElement()
                     .asString().startsWith("gridscout: error: libpcap not found (install libpcap0.8 or libpcap)");
