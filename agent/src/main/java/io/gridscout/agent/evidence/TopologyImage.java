@@ -25,6 +25,39 @@ import java.util.Set;
 final class TopologyImage {
     static {
         if (System.getProperty("java.awt.headless") == null) System.setProperty("java.awt.headless", "true");
+        quietFontConfiguration();
+    }
+
+    private static final String FONT = "/org/apache/pdfbox/resources/ttf/LiberationSans-Regular.ttf";
+
+    /**
+     * The sensor must not resolve names, and the JDK's font manager does: without a font configuration file it asks
+     * fontconfig and names its cache file after {@code InetAddress.getLocalHost()} (a lookup of the machine's own
+     * name, /etc/hosts and DNS; NoLookupTest saw it). Given a configuration file ({@code sun.awt.fontconfig}) it
+     * reads that instead. Ours maps every logical font to the Liberation Sans that PDFBox ships, copied once per
+     * process to a private temporary file, so it works on machines without system fonts too.
+     */
+    private static void quietFontConfiguration() {
+        if (System.getProperty("sun.awt.fontconfig") != null) return;
+        try (InputStream in = org.apache.pdfbox.pdmodel.font.PDFont.class.getResourceAsStream(FONT)) {
+            if (in == null) return;
+            java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("gridscout-fonts");
+            java.nio.file.Path ttf = dir.resolve("LiberationSans-Regular.ttf");
+            java.nio.file.Files.copy(in, ttf);
+            StringBuilder props = new StringBuilder("version=1\nsequence.allfonts=latin-1\n");
+            for (String family : new String[] {"serif", "sansserif", "monospaced", "dialog", "dialoginput"}) {
+                for (String style : new String[] {"plain", "bold", "italic", "bolditalic"}) {
+                    props.append(family).append('.').append(style).append(".latin-1=Liberation Sans\n");
+                }
+            }
+            props.append("filename.Liberation_Sans=").append(ttf.toAbsolutePath().toString().replace("\\", "/")).append('\n');
+            java.nio.file.Path conf = dir.resolve("fontconfig.properties");
+            java.nio.file.Files.writeString(conf, props);
+            for (java.nio.file.Path p : new java.nio.file.Path[] {dir, ttf, conf}) p.toFile().deleteOnExit();
+            System.setProperty("sun.awt.fontconfig", conf.toString());
+        } catch (java.io.IOException | SecurityException e) {
+            // no temporary directory: the JDK's own font configuration is used
+        }
     }
 
     /** Pixels above which the picture is drawn at CSS size instead of twice it (memory of a huge site's picture). */
@@ -38,7 +71,7 @@ final class TopologyImage {
     private TopologyImage() {}
 
     private static Font loadFont() {
-        try (InputStream in = org.apache.pdfbox.pdmodel.font.PDFont.class.getResourceAsStream("/org/apache/pdfbox/resources/ttf/LiberationSans-Regular.ttf")) {
+        try (InputStream in = org.apache.pdfbox.pdmodel.font.PDFont.class.getResourceAsStream(FONT)) {
             if (in != null) return Font.createFont(Font.TRUETYPE_FONT, in);
         } catch (Exception | LinkageError e) {
             // fall through to the logical font
