@@ -25,6 +25,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The evidence pack end to end on testdata captures: rules that the captures show, reconciliation, determinism. */
+@org.junit.jupiter.api.Tag(io.gridscout.protocols.testutil.Captures.SHARED)
 class EvidencePackTest {
     @TempDir
     Path tmp;
@@ -94,6 +95,53 @@ class EvidencePackTest {
         Files.writeString(site, "writers: [141.81.0.10]\n");
         JsonNode ok = pack("writes-ok", "--site", site.toString(), pcap("modbus-iti-ModbusTCP-plant1.pcap"));
         assertThat(statuses(ok, "ER-06")).containsExactly("evidence-of-conformity");
+        // issue #21: one allowed writer in a plant of unauthenticated cleartext Modbus writes is not conformity of 8.37/8.22
+        assertThat(control(ok, "8.37").path("assessment").asText()).isEqualTo("observation");
+        assertThat(control(ok, "8.24").path("assessment").asText()).isEqualTo("observation");
+        assertThat(control(ok, "8.22").path("assessment").asText()).isNotEqualTo("evidence-of-conformity");
+        assertThat(control(ok, "5.15").path("assessment").asText()).isEqualTo("evidence-of-conformity");
+        assertThat(statuses(ok, "ER-20")).containsOnly("observation").isNotEmpty();
+        assertThat(findings(ok, "ER-20").get(0).path("summary").asText()).contains("modbus");
+        // the tool having run is not monitoring: 8.16 rests on declared collectors
+        assertThat(control(ok, "8.16").path("assessment").asText()).isEqualTo("not-evaluated");
+        assertThat(control(ok, "8.16").path("reason").asText()).contains("monitoring:");
+        JsonNode restsOn = control(ok, "8.37").path("restsOn");
+        assertThat(restsOn.findValuesAsText("rule")).contains("ER-06", "ER-20");
+        assertThat(restsOn.findValuesAsText("cannotShow")).allMatch(x -> !x.isBlank());
+        assertThat(ok.path("legend").path("no-exception-observed").asText()).contains("not proof");
+    }
+
+    static JsonNode control(JsonNode pack, String id) {
+        for (JsonNode c : pack.path("controls")) if (c.path("id").asText().equals(id)) return c;
+        throw new AssertionError("no control " + id);
+    }
+
+    @Test
+    void publicAddressesWithoutASiteFileAreUndeclaredNotExternal() throws Exception {
+        // issue #21: plant1 is numbered from public space (141.81.0.0/24); without a site file nothing is external
+        JsonNode p = pack("public", pcap("modbus-iti-ModbusTCP-plant1.pcap"));
+        assertThat(findings(p, "ER-10")).isEmpty();
+        assertThat(control(p, "8.38").path("assessment").asText()).isNotEqualTo("nonconformity");
+    }
+
+    @Test
+    void controllerStateChangesAndNotProgramUploads() throws Exception {
+        // issue #21: DNP3 cold restart is a controller state change (ER-07) and an unauthenticated control command (ER-20)
+        JsonNode dnp3 = pack("cold", pcap("dnp3-iti-cold_restart_and_response.pcap"));
+        assertThat(findings(dnp3, "ER-20")).singleElement().satisfies(f -> assertThat(f.path("summary").asText()).contains("COLD_RESTART"));
+        // EtherNet/IP software upload capture: Forward Open is connection set-up, an upload is a read
+        JsonNode enip = pack("enip", pcap("enip-iti-EIP-SoftwareUpload.pcap"));
+        for (JsonNode f : findings(enip, "ER-07")) assertThat(f.path("summary").asText()).doesNotContain("FORWARD_OPEN").doesNotContain("UPLOAD_TRANSFER");
+        for (JsonNode f : findings(enip, "ER-20")) assertThat(f.path("summary").asText()).doesNotContain("FORWARD_OPEN");
+    }
+
+    @Test
+    void shortWindowsDoNotJudgeAbsentTimeSync() throws Exception {
+        // issue #21: a capture of seconds is shorter than the 1 h minimum: ER-15 is not evaluated, 8.17 says why
+        JsonNode p = pack("short", pcap("modbus-zeek-modbusSmall.pcap"));
+        assertThat(findings(p, "ER-15")).isEmpty();
+        assertThat(p.path("notEvaluated").path("ER-15").asText()).contains("shorter than the minimum");
+        assertThat(control(p, "8.17").path("assessment").asText()).isEqualTo("not-evaluated");
     }
 
     @Test

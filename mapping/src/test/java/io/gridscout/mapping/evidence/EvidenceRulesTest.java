@@ -162,6 +162,9 @@ class EvidenceRulesTest {
         Built b = new Built().flow("10.1.0.5", "10.2.0.1", "tcp", 23).flow("10.1.0.5", "10.2.0.1", "udp", 161);
         assertThat(statuses(run(b, null, "ER-13"))).containsExactlyInAnyOrder(Status.NONCONFORMITY, Status.OBSERVATION);
         assertThat(run(new Built().flow("10.1.0.5", "10.2.0.1", "tcp", 22), null, "ER-13")).isEmpty();
+        // issue #21: SNMP whose version could not be told is not "credentials travel in cleartext"
+        assertThat(run(b, null, "ER-13")).filteredOn(f -> f.summary().startsWith("SNMP")).singleElement()
+                .satisfies(f -> assertThat(f.summary()).doesNotContain("credentials travel in cleartext").contains("version not decoded"));
     }
 
     @Test
