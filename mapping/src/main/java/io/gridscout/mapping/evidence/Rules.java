@@ -78,9 +78,10 @@ public final class Rules {
                 for (Reconciliation.Diff d : r.diffs()) {
                     if (b.length() > 0) b.append("; ");
                     b.append(d.field()).append(" declared '").append(d.declared()).append("' observed '").append(d.observed()).append('\'');
+                    if (d.statedBy() != null) b.append(" (stated by ").append(d.statedBy()).append(')');
                 }
                 out.add(id(), Status.NONCONFORMITY, "Register entry " + r.entry().label() + " differs from the device: " + b,
-                        "matched by " + r.matchedBy() + "; observed values are what the device stated on the wire (" + statedBy(r) + ")", List.of(r.asset()), List.of());
+                        "matched by " + r.matchedBy() + "; observed values are only what a protocol stated on the wire (never the MAC prefix's NIC maker)", List.of(r.asset()), List.of());
             }
             return null;
         }

@@ -30,8 +30,8 @@ class ControlVerdictsTest {
         assertThat(v.restsOn()).extracting(ControlVerdicts.Basis::ruleId).contains("ER-06", "ER-20");
         assertThat(verdict(b, PLANT, Y17, "13.1.4").state()).isEqualTo(ControlVerdicts.OBSERVATION);
         assertThat(verdict(b, PLANT, Y24, "8.24").state()).isEqualTo(ControlVerdicts.OBSERVATION);
-        // 8.22 rests on ER-06 (allowed writer: positive for 5.15/8.3 only) and ER-10 (all in one zone: demonstrates 8.22)
-        assertThat(verdict(b, PLANT, Y24, "8.22").state()).isEqualTo(ControlVerdicts.EVIDENCE_OF_CONFORMITY);
+        // 8.22 rests on ER-06 (allowed writer: positive for 5.15/8.3 only) and ER-10 (one declared zone: nothing segregated)
+        assertThat(verdict(b, PLANT, Y24, "8.22").state()).isEqualTo(ControlVerdicts.NO_EXCEPTION_OBSERVED);
         assertThat(verdict(b, PLANT, Y24, "5.15").state()).isEqualTo(ControlVerdicts.EVIDENCE_OF_CONFORMITY);
     }
 
