@@ -136,6 +136,32 @@ class EvidencePackTest {
     }
 
     @Test
+    void registerVendorIsNotComparedWithTheNicMaker() throws Exception {
+        // issue #21: plant1's devices state no vendor in Modbus; the CSV's vendor column is the MAC prefix's NIC maker.
+        // A register saying "Schneider Electric" is not contradicted by the NIC maker.
+        String capture = pcap("modbus-iti-ModbusTCP-plant1.pcap");
+        Path csv = tmp.resolve("plant1.csv");
+        assertThat(Main.run("analyze", "--quiet", "--csv", csv.toString(), capture)).isZero();
+        List<String> lines = new ArrayList<>(Files.readAllLines(csv, StandardCharsets.UTF_8));
+        List<String> header = List.of(lines.get(0).split(",", -1));
+        int vendor = header.indexOf("vendor");
+        assertThat(vendor).isNotNegative();
+        int changed = 0;
+        for (int i = 1; i < lines.size(); i++) {
+            String[] f = lines.get(i).split(",", -1);
+            if (f.length <= vendor || f[vendor].isBlank() || f[vendor].contains("\"")) continue;
+            f[vendor] = "Schneider Electric";
+            lines.set(i, String.join(",", f));
+            changed++;
+        }
+        assertThat(changed).as("devices with an OUI vendor").isPositive();
+        Files.write(csv, lines, StandardCharsets.UTF_8);
+        JsonNode p = pack("nic", "--register", csv.toString(), capture);
+        for (JsonNode f : findings(p, "ER-03")) assertThat(f.path("summary").asText()).doesNotContain("vendor declared");
+        assertThat(p.path("summary").path("reconciliation").path("mismatch").asInt()).isZero();
+    }
+
+    @Test
     void shortWindowsDoNotJudgeAbsentTimeSync() throws Exception {
         // issue #21: a capture of seconds is shorter than the 1 h minimum: ER-15 is not evaluated, 8.17 says why
         JsonNode p = pack("short", pcap("modbus-zeek-modbusSmall.pcap"));
