@@ -162,6 +162,15 @@ class EvidencePackTest {
     }
 
     @Test
+    void opcUaPolicyNoneOnlyForDiscoveryIsNotPolicyNoneInUse() throws Exception {
+        // issue #21: open62541 client/server, encrypted: GetEndpoints on a None channel, the session on a secured one
+        JsonNode p = pack("ua-enc", pcap("opcua-cisagov-open62541_client-server_encrypted.pcap"));
+        List<JsonNode> f = findings(p, "ER-08");
+        assertThat(f).noneMatch(x -> x.path("summary").asText().contains("policy None in use"));
+        assertThat(f).anyMatch(x -> x.path("status").asText().equals("observation") && x.path("summary").asText().contains("discovery"));
+    }
+
+    @Test
     void shortWindowsDoNotJudgeAbsentTimeSync() throws Exception {
         // issue #21: a capture of seconds is shorter than the 1 h minimum: ER-15 is not evaluated, 8.17 says why
         JsonNode p = pack("short", pcap("modbus-zeek-modbusSmall.pcap"));

@@ -200,22 +200,35 @@ public final class Rules {
                     boolean policyNone = false;
                     for (Object p : s.details().getOrDefault("securityPolicies", List.of())) if (String.valueOf(p).endsWith("#None")) policyNone = true;
                     boolean modeNone = EvidenceContext.hasDetail(s, "securityModes", "None");
-                    if (policyNone) issues.add("security policy None in use");
+                    boolean securedModes = EvidenceContext.hasDetail(s, "securityModes", "SignAndEncrypt") || EvidenceContext.hasDetail(s, "securityModes", "Sign");
+                    boolean discoveryOnly = false;
+                    List<Object> overNone = s.details().getOrDefault("servicesOverNone", List.of());
+                    List<Inventory.Communication> uaComms = serverComms(ctx, a, "opcua");
+                    if (policyNone && securedModes && overNone.isEmpty()) {
+                        // policy None only for GetEndpoints/FindServers, sessions on secured channels: the discovery the standard intends
+                        discoveryOnly = true;
+                        policyNone = false;
+                        modeNone = false;
+                        out.add(id(), Status.OBSERVATION, "low", "OPC UA server " + a.id() + " answered discovery (GetEndpoints/FindServers) on a channel of policy None; sessions used secured channels",
+                                "channel policy from OpenSecureChannel and the services seen on it (decoded)", List.of(a), uaComms);
+                    }
+                    if (policyNone) issues.add("security policy None in use" + (overNone.isEmpty() ? "" : " (" + String.join(", ", overNone.stream().map(String::valueOf).toList()) + ")"));
                     if (modeNone && !policyNone) issues.add("message security mode None");
                     if (EvidenceContext.hasDetail(s, "userTokenTypesUsed", "anonymous")) issues.add("anonymous sessions activated");
                     if (EvidenceContext.hasDetail(s, "userTokenTypesUsed", "username") && (policyNone || modeNone)) issues.add("user name token over an unsecured channel");
-                    for (Object e : s.details().getOrDefault("offeredEndpoints", List.of())) {
-                        if (String.valueOf(e).startsWith("None")) {
-                            issues.add("endpoint without security offered");
-                            break;
-                        }
+                    List<String> noneEndpoints = new ArrayList<>();
+                    for (Object e : s.details().getOrDefault("offeredEndpoints", List.of())) if (String.valueOf(e).startsWith("None")) noneEndpoints.add(String.valueOf(e));
+                    if (!noneEndpoints.isEmpty()) {
+                        // its own finding: sessions could be opened without security whether or not a client did
+                        out.add(id(), Status.NONCONFORMITY, null, "OPC UA server " + a.id() + " offers an endpoint without security for sessions",
+                                "GetEndpoints response (decoded): " + String.join(", ", noneEndpoints), List.of(a), uaComms, conditions(ctx, uaComms), false);
                     }
                     List<Inventory.Communication> comms = serverComms(ctx, a, "opcua");
                     if (!issues.isEmpty()) {
                         out.add(id(), Status.NONCONFORMITY, null, "OPC UA server " + a.id() + ": " + String.join("; ", issues),
                                 "security policy and mode from OpenSecureChannel / GetEndpoints, token types from ActivateSession (decoded)", List.of(a), comms,
                                 conditions(ctx, comms), false);
-                    } else if (EvidenceContext.hasDetail(s, "securityModes", "SignAndEncrypt") || comms.stream().anyMatch(c -> c.details().stream().anyMatch(d -> d.name().equals("encrypted")))) {
+                    } else if (noneEndpoints.isEmpty() && !discoveryOnly && (EvidenceContext.hasDetail(s, "securityModes", "SignAndEncrypt") || comms.stream().anyMatch(c -> c.details().stream().anyMatch(d -> d.name().equals("encrypted"))))) {
                         secured++;
                         out.add(id(), Status.EVIDENCE_OF_CONFORMITY, "info", "OPC UA server " + a.id() + " used signed and encrypted channels only",
                                 "no policy None, mode None or anonymous token observed in the window", List.of(a), comms);
