@@ -5,7 +5,9 @@ import io.gridscout.agent.output.InventoryJson;
 import io.gridscout.agent.output.Times;
 import io.gridscout.mapping.controls.Control;
 import io.gridscout.mapping.controls.ControlCatalog;
+import io.gridscout.mapping.evidence.ControlVerdicts;
 import io.gridscout.mapping.evidence.Finding;
+import io.gridscout.mapping.evidence.Findings;
 import io.gridscout.mapping.inventory.Inventory;
 import io.gridscout.mapping.register.Reconciliation;
 
@@ -55,15 +57,46 @@ public final class EvidenceJson {
             g.writeArrayFieldStart("findings");
             for (Finding f : r.result().findings()) finding(g, f, r.standard());
             g.writeEndArray();
+            g.writeObjectFieldStart("legend");
+            for (Map.Entry<String, String> e : ControlVerdicts.LEGEND.entrySet()) g.writeStringField(e.getKey(), e.getValue());
+            g.writeEndObject();
+            g.writeObjectFieldStart("coverage");
+            for (Map.Entry<String, Findings.Coverage> e : new java.util.TreeMap<>(r.result().coverage()).entrySet()) {
+                g.writeObjectFieldStart(e.getKey());
+                g.writeNumberField("examined", e.getValue().examined());
+                g.writeStringField("what", e.getValue().what());
+                g.writeEndObject();
+            }
+            g.writeEndObject();
             g.writeArrayFieldStart("controls");
             for (Control c : ControlCatalog.get().controls(r.standard())) {
+                ControlVerdicts.Verdict v = r.verdict(c.id());
                 g.writeStartObject();
                 g.writeStringField("id", c.id());
+                g.writeStringField("ref", c.ref());
                 g.writeStringField("theme", c.theme());
                 g.writeStringField("title", c.title());
                 g.writeBooleanField("verified", c.verified());
-                g.writeStringField("assessment", r.assessment(c.id()));
+                g.writeStringField("assessment", v.state());
+                g.writeStringField("state", v.state());
+                g.writeStringField("reason", v.reason());
+                g.writeStringField("coverage", v.coverage());
                 InventoryJson.strings(g, "rules", r.rulesFor(c.id()));
+                g.writeArrayFieldStart("restsOn");
+                for (ControlVerdicts.Basis b : v.restsOn()) {
+                    g.writeStartObject();
+                    g.writeStringField("rule", b.ruleId());
+                    g.writeBooleanField("evaluated", b.evaluated());
+                    if (!b.evaluated()) g.writeStringField("notEvaluated", b.notEvaluatedReason());
+                    g.writeNumberField("examined", b.examined());
+                    g.writeStringField("examinedWhat", b.examinedWhat());
+                    g.writeNumberField("nonconformities", b.nonconformities());
+                    g.writeNumberField("observations", b.observations());
+                    g.writeBooleanField("demonstrates", b.demonstrated());
+                    g.writeStringField("cannotShow", b.cannotShow());
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
                 g.writeEndObject();
             }
             g.writeEndArray();
@@ -101,6 +134,7 @@ public final class EvidenceJson {
         g.writeStringField("title", f.title());
         g.writeStringField("severity", f.severity());
         g.writeStringField("status", f.status().word);
+        g.writeStringField("scope", f.scope());
         g.writeStringField("summary", f.summary());
         g.writeStringField("basis", f.basis());
         InventoryJson.strings(g, "controls", f.controls().getOrDefault(standard, List.of()));

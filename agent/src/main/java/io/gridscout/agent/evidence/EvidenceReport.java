@@ -2,6 +2,7 @@ package io.gridscout.agent.evidence;
 
 import io.gridscout.mapping.controls.Control;
 import io.gridscout.mapping.controls.ControlCatalog;
+import io.gridscout.mapping.evidence.ControlVerdicts;
 import io.gridscout.mapping.evidence.EvidenceEngine;
 import io.gridscout.mapping.evidence.Finding;
 import io.gridscout.mapping.evidence.RuleCatalog;
@@ -22,7 +23,8 @@ import java.util.Map;
 public record EvidenceReport(Inventory inventory, SiteContext site, Reconciliation reconciliation, EvidenceEngine.Result result,
                              String standard, String version) {
     public static final String NOT_ASSESSABLE = "not-assessable";
-    public static final String NO_FINDING = "no-finding";
+    /** Before gridscout.evidence/1 rules 2026-12-08 the state "no finding" was written "no-finding"; see docs/evidence.md. */
+    public static final String NO_FINDING = ControlVerdicts.NO_EXCEPTION_OBSERVED;
     public static final String NOT_EVALUATED = "not-evaluated";
 
     public static EvidenceReport build(Inventory inv, SiteContext site, List<RegisterEntry> register, String standard, String version) {
@@ -64,17 +66,13 @@ public record EvidenceReport(Inventory inventory, SiteContext site, Reconciliati
         return out;
     }
 
-    /**
-     * The control's assessment word: the worst status among its findings; no-finding when its rules ran and found
-     * nothing; not-evaluated when its rules all lacked context; not-assessable when no passive rule maps to it.
-     */
+    /** The control's state by the roll-up of {@link ControlVerdicts} (the findings.json {@code assessment} word). */
     public String assessment(String controlId) {
-        List<String> rules = rulesFor(controlId);
-        if (rules.isEmpty()) return NOT_ASSESSABLE;
-        List<Finding> fs = findingsFor(controlId);
-        for (Status s : Status.values()) for (Finding f : fs) if (f.status() == s) return s.word;
-        boolean ran = rules.stream().anyMatch(r -> !result.notEvaluated().containsKey(r));
-        return ran ? NO_FINDING : NOT_EVALUATED;
+        return verdict(controlId).state();
+    }
+
+    public ControlVerdicts.Verdict verdict(String controlId) {
+        return ControlVerdicts.of(standard, controlId, result);
     }
 
     public List<String> themes() {

@@ -106,15 +106,29 @@ public final class ReportHtml {
 
     private static void findings(StringBuilder h, EvidenceReport r) {
         h.append("<h2 id=\"controls\">Findings per control (").append(esc(r.standard())).append(")</h2>\n");
+        h.append("<h3 id=\"legend\">Legend: what a control's state means</h3>\n<table class=\"legend\"><tbody>\n");
+        for (Map.Entry<String, String> e : io.gridscout.mapping.evidence.ControlVerdicts.LEGEND.entrySet()) {
+            h.append("<tr><td class=\"").append(esc(e.getKey())).append("\">").append(esc(e.getKey())).append("</td><td>").append(esc(e.getValue())).append("</td></tr>\n");
+        }
+        h.append("</tbody></table>\n<p>A state is derived in the order above from the findings of the rules a control rests on. A finding about one host, flow or server "
+                + "(scope \"instance\") never makes a control conforming; only a rule that covers everything it could observe in this pack can.</p>\n");
         for (String theme : r.themes()) {
             h.append("<h3>").append(esc(theme)).append("</h3>\n<table class=\"controls\"><thead><tr><th>Control</th><th>Title (paraphrase)</th>")
-                    .append("<th>Assessment</th><th>Rules</th><th>Findings</th></tr></thead><tbody>\n");
+                    .append("<th>Assessment</th><th>Rests on / cannot show</th><th>Findings</th></tr></thead><tbody>\n");
             for (Control c : ControlCatalog.get().controls(r.standard())) {
                 if (!c.theme().equals(theme)) continue;
-                String a = r.assessment(c.id());
-                h.append("<tr><td>").append(esc(c.id())).append("</td><td>").append(esc(c.title())).append(c.verified() ? "" : " <span class=\"unverified\">(unverified)</span>")
-                        .append("</td><td class=\"").append(esc(a)).append("\">").append(esc(a)).append("</td><td>").append(esc(String.join(", ", r.rulesFor(c.id()))))
-                        .append("</td><td>");
+                io.gridscout.mapping.evidence.ControlVerdicts.Verdict v = r.verdict(c.id());
+                String a = v.state();
+                h.append("<tr><td>").append(esc(c.ref())).append("</td><td>").append(esc(c.title())).append(c.verified() ? "" : " <span class=\"unverified\">(unverified)</span>")
+                        .append("</td><td class=\"").append(esc(a)).append("\">").append(esc(a)).append("<br/><small>").append(esc(v.reason())).append("</small></td><td>");
+                if (!v.restsOn().isEmpty()) {
+                    h.append("<ul>");
+                    for (io.gridscout.mapping.evidence.ControlVerdicts.Basis b : v.restsOn()) {
+                        h.append("<li>").append(esc(b.coverage())).append(b.cannotShow().isEmpty() ? "" : "; cannot show: " + esc(b.cannotShow())).append("</li>");
+                    }
+                    h.append("</ul>");
+                }
+                h.append("</td><td>");
                 List<Finding> fs = r.findingsFor(c.id());
                 if (!fs.isEmpty()) {
                     h.append("<ul>");
@@ -312,7 +326,7 @@ public final class ReportHtml {
             table{border-collapse:collapse;margin:6px 0;width:100%}th,td{border:1px solid #ccc;padding:3px 5px;text-align:left;vertical-align:top}
             th{background:#eee}table.kpi{width:auto}.meta{color:#555}
             .nonconformity{color:#a00;font-weight:bold}.observation{color:#a60}.evidence-of-conformity{color:#070}
-            .not-assessable,.not-evaluated,.no-finding{color:#777}.unverified{color:#777;font-size:10px}
+            .not-assessable,.not-evaluated,.no-finding,.no-exception-observed{color:#777}.unverified{color:#777;font-size:10px}
             .mismatch,.unregistered{color:#a00}.not-observed,.out-of-coverage{color:#a60}.matched{color:#070}
             """;
 

@@ -32,6 +32,8 @@ import java.util.Map;
  * jumpHosts: [10.1.0.9]
  * interconnections: [10.1.0.250]
  * timeSources: [10.1.0.1]
+ * monitoring: [10.1.0.30]      # the organisation's syslog/SIEM collectors and IDS sensors
+ * interControlCentre: [10.1.0.40, 10.9.0.40]   # control-centre ends of inter-control-centre links (CIP-012)
  * flows:
  *   - {from: scada, to: sub1, protocol: dnp3, port: 20000}
  * register: register.csv         # relative to this file
@@ -92,7 +94,8 @@ public final class SiteYaml {
             register = p.toString();
         }
         return new SiteContext(str(m, "site"), zones, cidrs(m, "writers", where, "writers"), cidrs(m, "jumpHosts", where, "jumpHosts"),
-                cidrs(m, "interconnections", where, "interconnections"), cidrs(m, "timeSources", where, "timeSources"), flows, register);
+                cidrs(m, "interconnections", where, "interconnections"), cidrs(m, "timeSources", where, "timeSources"), flows, register,
+                cidrs(m, "monitoring", where, "monitoring"), cidrs(m, "interControlCentre", where, "interControlCentre"));
     }
 
     /**

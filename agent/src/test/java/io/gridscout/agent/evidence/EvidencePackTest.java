@@ -29,6 +29,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The evidence pack end to end on testdata captures: rules that the captures show, reconciliation, determinism. */
+@org.junit.jupiter.api.Tag(io.gridscout.protocols.testutil.Captures.SHARED)
 class EvidencePackTest {
     @TempDir
     Path tmp;
@@ -101,6 +102,88 @@ class EvidencePackTest {
         Files.writeString(site, "writers: [141.81.0.10]\n");
         JsonNode ok = pack("writes-ok", "--site", site.toString(), pcap("modbus-iti-ModbusTCP-plant1.pcap"));
         assertThat(statuses(ok, "ER-06")).containsExactly("evidence-of-conformity");
+        // issue #21: one allowed writer in a plant of unauthenticated cleartext Modbus writes is not conformity of 8.37/8.22
+        assertThat(control(ok, "8.37").path("assessment").asText()).isEqualTo("observation");
+        assertThat(control(ok, "8.24").path("assessment").asText()).isEqualTo("observation");
+        assertThat(control(ok, "8.22").path("assessment").asText()).isNotEqualTo("evidence-of-conformity");
+        assertThat(control(ok, "5.15").path("assessment").asText()).isEqualTo("evidence-of-conformity");
+        assertThat(statuses(ok, "ER-20")).containsOnly("observation").isNotEmpty();
+        assertThat(findings(ok, "ER-20").get(0).path("summary").asText()).contains("modbus");
+        // the tool having run is not monitoring: 8.16 rests on declared collectors
+        assertThat(control(ok, "8.16").path("assessment").asText()).isEqualTo("not-evaluated");
+        assertThat(control(ok, "8.16").path("reason").asText()).contains("monitoring:");
+        JsonNode restsOn = control(ok, "8.37").path("restsOn");
+        assertThat(restsOn.findValuesAsText("rule")).contains("ER-06", "ER-20");
+        assertThat(restsOn.findValuesAsText("cannotShow")).allMatch(x -> !x.isBlank());
+        assertThat(ok.path("legend").path("no-exception-observed").asText()).contains("not proof");
+    }
+
+    static JsonNode control(JsonNode pack, String id) {
+        for (JsonNode c : pack.path("controls")) if (c.path("id").asText().equals(id)) return c;
+        throw new AssertionError("no control " + id);
+    }
+
+    @Test
+    void publicAddressesWithoutASiteFileAreUndeclaredNotExternal() throws Exception {
+        // issue #21: plant1 is numbered from public space (141.81.0.0/24); without a site file nothing is external
+        JsonNode p = pack("public", pcap("modbus-iti-ModbusTCP-plant1.pcap"));
+        assertThat(findings(p, "ER-10")).isEmpty();
+        assertThat(control(p, "8.38").path("assessment").asText()).isNotEqualTo("nonconformity");
+    }
+
+    @Test
+    void controllerStateChangesAndNotProgramUploads() throws Exception {
+        // issue #21: DNP3 cold restart is a controller state change (ER-07) and an unauthenticated control command (ER-20)
+        JsonNode dnp3 = pack("cold", pcap("dnp3-iti-cold_restart_and_response.pcap"));
+        assertThat(findings(dnp3, "ER-20")).singleElement().satisfies(f -> assertThat(f.path("summary").asText()).contains("COLD_RESTART"));
+        // EtherNet/IP software upload capture: Forward Open is connection set-up, an upload is a read
+        JsonNode enip = pack("enip", pcap("enip-iti-EIP-SoftwareUpload.pcap"));
+        for (JsonNode f : findings(enip, "ER-07")) assertThat(f.path("summary").asText()).doesNotContain("FORWARD_OPEN").doesNotContain("UPLOAD_TRANSFER");
+        for (JsonNode f : findings(enip, "ER-20")) assertThat(f.path("summary").asText()).doesNotContain("FORWARD_OPEN");
+    }
+
+    @Test
+    void registerVendorIsNotComparedWithTheNicMaker() throws Exception {
+        // issue #21: plant1's devices state no vendor in Modbus; the CSV's vendor column is the MAC prefix's NIC maker.
+        // A register saying "Schneider Electric" is not contradicted by the NIC maker.
+        String capture = pcap("modbus-iti-ModbusTCP-plant1.pcap");
+        Path csv = tmp.resolve("plant1.csv");
+        assertThat(Main.run("analyze", "--quiet", "--csv", csv.toString(), capture)).isZero();
+        List<String> lines = new ArrayList<>(Files.readAllLines(csv, StandardCharsets.UTF_8));
+        List<String> header = List.of(lines.get(0).split(",", -1));
+        int vendor = header.indexOf("vendor");
+        assertThat(vendor).isNotNegative();
+        int changed = 0;
+        for (int i = 1; i < lines.size(); i++) {
+            String[] f = lines.get(i).split(",", -1);
+            if (f.length <= vendor || f[vendor].isBlank() || f[vendor].contains("\"")) continue;
+            f[vendor] = "Schneider Electric";
+            lines.set(i, String.join(",", f));
+            changed++;
+        }
+        assertThat(changed).as("devices with an OUI vendor").isPositive();
+        Files.write(csv, lines, StandardCharsets.UTF_8);
+        JsonNode p = pack("nic", "--register", csv.toString(), capture);
+        for (JsonNode f : findings(p, "ER-03")) assertThat(f.path("summary").asText()).doesNotContain("vendor declared");
+        assertThat(p.path("summary").path("reconciliation").path("mismatch").asInt()).isZero();
+    }
+
+    @Test
+    void opcUaPolicyNoneOnlyForDiscoveryIsNotPolicyNoneInUse() throws Exception {
+        // issue #21: open62541 client/server, encrypted: GetEndpoints on a None channel, the session on a secured one
+        JsonNode p = pack("ua-enc", pcap("opcua-cisagov-open62541_client-server_encrypted.pcap"));
+        List<JsonNode> f = findings(p, "ER-08");
+        assertThat(f).noneMatch(x -> x.path("summary").asText().contains("policy None in use"));
+        assertThat(f).anyMatch(x -> x.path("status").asText().equals("observation") && x.path("summary").asText().contains("discovery"));
+    }
+
+    @Test
+    void shortWindowsDoNotJudgeAbsentTimeSync() throws Exception {
+        // issue #21: a capture of seconds is shorter than the 1 h minimum: ER-15 is not evaluated, 8.17 says why
+        JsonNode p = pack("short", pcap("modbus-zeek-modbusSmall.pcap"));
+        assertThat(findings(p, "ER-15")).isEmpty();
+        assertThat(p.path("notEvaluated").path("ER-15").asText()).contains("shorter than the minimum");
+        assertThat(control(p, "8.17").path("assessment").asText()).isEqualTo("not-evaluated");
     }
 
     @Tag(Captures.SHARED)

@@ -92,13 +92,15 @@ class LiveAgentTest {
                 assertThat(get(agent, token, "/api/v1/assets?zone=lab").get("assets").findValuesAsText("id")).contains(SERVER);
                 JsonNode findings = get(agent, token, "/api/v1/findings?limit=1000");
                 assertThat(findings.get("site").asText()).isEqualTo("Live lab");
-                assertThat(findings.get("findings").findValuesAsText("rule")).contains("ER-15", "ER-19");   // no time sync seen; monitoring ran
+                // issue #21: seconds of live capture do not judge absent time sync (minimum window 1 h), and the agent
+                // running is not the site's monitoring (ER-19 needs declared collectors)
+                assertThat(findings.get("findings").findValuesAsText("rule")).isNotEmpty().doesNotContain("ER-15", "ER-19");
+                assertThat(findings.get("notEvaluated").path("ER-15").asText()).contains("shorter than the minimum");
+                assertThat(findings.get("notEvaluated").path("ER-19").asText()).contains("monitoring:");
+                // finding.new events: a positive finding (here ER-10, flows inside their zone) is never one, and
+                // neither ER-15 nor ER-19 fires any more on a live lab of seconds
                 JsonNode newFindings = get(agent, token, "/api/v1/events?type=finding.new");
-                while (newFindings.get("events").findValuesAsText("subject").isEmpty() && System.currentTimeMillis() < deadline) {
-                    Thread.sleep(200);
-                    newFindings = get(agent, token, "/api/v1/events?type=finding.new");
-                }
-                assertThat(newFindings.get("events").findValuesAsText("subject")).contains("ER-15").doesNotContain("ER-19");
+                assertThat(newFindings.get("events").findValuesAsText("subject")).doesNotContain("ER-15", "ER-19");
                 HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agent.apiPort + "/healthz")).build(),
                         HttpResponse.BodyHandlers.ofString());
                 assertThat(health.statusCode()).as(health.body()).isEqualTo(200);

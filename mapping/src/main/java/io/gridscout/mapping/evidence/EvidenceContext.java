@@ -25,7 +25,14 @@ public final class EvidenceContext {
     public final Reconciliation reconciliation;
     private final Map<String, Inventory.Asset> byId = new HashMap<>();
 
+    public final EvidenceEngine.Settings settings;
+
     public EvidenceContext(Inventory inventory, SiteContext site, Reconciliation reconciliation) {
+        this(inventory, site, reconciliation, EvidenceEngine.Settings.DEFAULT);
+    }
+
+    public EvidenceContext(Inventory inventory, SiteContext site, Reconciliation reconciliation, EvidenceEngine.Settings settings) {
+        this.settings = settings == null ? EvidenceEngine.Settings.DEFAULT : settings;
         this.inventory = inventory;
         this.site = site == null ? SiteContext.empty() : site;
         this.reconciliation = reconciliation;
@@ -48,8 +55,13 @@ public final class EvidenceContext {
         return false;
     }
 
-    /** The declared (or synthetic external) zone of an asset, null if none. */
+    /**
+     * The declared (or synthetic external) zone of an asset, null if none. Without declared zones every address is
+     * undeclared (null), public ones included: a plant numbered from public space is not "the internet", so no
+     * external-address finding is raised without a site file's zones.
+     */
     public SiteContext.Zone zone(String assetId) {
+        if (!site.hasZones()) return null;
         for (String ip : ips(assetId)) {
             SiteContext.Zone z = site.zoneOf(ip);
             if (z != null) return z;

@@ -16,16 +16,30 @@ public final class EvidenceEngine {
      * {@code notEvaluated}: rule id to the missing context that kept it from running; {@code dropped}: findings
      * per rule beyond the cap (counted, not kept).
      */
-    public record Result(List<Finding> findings, Map<String, String> notEvaluated, Map<String, Long> dropped) {}
+    public record Result(List<Finding> findings, Map<String, String> notEvaluated, Map<String, Long> dropped,
+                         Map<String, Findings.Coverage> coverage) {
+        public Result(List<Finding> findings, Map<String, String> notEvaluated, Map<String, Long> dropped) {
+            this(findings, notEvaluated, dropped, Map.of());
+        }
+    }
 
     public static Result evaluate(Inventory inv, SiteContext site, Reconciliation reconciliation) {
-        EvidenceContext ctx = new EvidenceContext(inv, site, reconciliation);
+        return evaluate(inv, site, reconciliation, Settings.DEFAULT);
+    }
+
+    /** Evaluation settings: the shortest window over which absence of time synchronisation is judged. */
+    public record Settings(long minTimeSyncWindowNanos) {
+        public static final Settings DEFAULT = new Settings(3_600_000_000_000L);
+    }
+
+    public static Result evaluate(Inventory inv, SiteContext site, Reconciliation reconciliation, Settings settings) {
+        EvidenceContext ctx = new EvidenceContext(inv, site, reconciliation, settings);
         Findings out = new Findings();
         Map<String, String> skipped = new LinkedHashMap<>();
         for (Rule r : Rules.all()) {
             String why = r.evaluate(ctx, out);
             if (why != null) skipped.put(r.id(), why);
         }
-        return new Result(out.sorted(), skipped, out.dropped());
+        return new Result(out.sorted(), skipped, out.dropped(), Map.copyOf(out.coverage()));
     }
 }

@@ -19,15 +19,42 @@ public final class Findings {
     private final Map<String, Integer> perRule = new java.util.TreeMap<>();
     private final Map<String, Long> dropped = new java.util.TreeMap<>();
 
+    /** What each rule examined: how many items of what kind (its coverage in the roll-up). */
+    public record Coverage(long examined, String what) {}
+
+    private final Map<String, Coverage> coverage = new java.util.TreeMap<>();
+
+    /** Records that {@code ruleId} examined {@code n} items described by {@code what} (adds up over calls). */
+    public void examined(String ruleId, long n, String what) {
+        coverage.merge(ruleId, new Coverage(n, what), (a, b) -> new Coverage(a.examined() + b.examined(), a.what()));
+    }
+
+    public Map<String, Coverage> coverage() {
+        return java.util.Collections.unmodifiableMap(coverage);
+    }
+
     public void add(String ruleId, Status status, String severity, String summary, String basis,
                     Collection<Inventory.Asset> assets, Collection<Inventory.Communication> comms) {
+        add(ruleId, status, severity, summary, basis, assets, comms, java.util.Set.of(), false);
+    }
+
+    /**
+     * {@code conditions}: conditional mappings of rules.txt (COND) that apply to this finding; {@code wholeScope}:
+     * a positive finding about everything the rule examined.
+     */
+    public void add(String ruleId, Status status, String severity, String summary, String basis,
+                    Collection<Inventory.Asset> assets, Collection<Inventory.Communication> comms, java.util.Set<String> conditions, boolean wholeScope) {
         RuleInfo info = RuleCatalog.get().rule(ruleId);
         if (perRule.merge(ruleId, 1, Integer::sum) > MAX_PER_RULE) {
             dropped.merge(ruleId, 1L, Long::sum);
             return;
         }
         Map<String, List<String>> controls = new LinkedHashMap<>();
-        for (String std : ControlCatalog.STANDARDS) controls.put(std, info.controlIds(std));
+        for (String std : ControlCatalog.STANDARDS) {
+            java.util.LinkedHashSet<String> ids = new java.util.LinkedHashSet<>(info.controlIds(std));
+            for (String c : new java.util.TreeSet<>(conditions)) ids.addAll(info.conditionalIds(c, std));
+            controls.put(std, List.copyOf(ids));
+        }
         TreeSet<String> assetIds = new TreeSet<>();
         TreeSet<Long> times = new TreeSet<>();
         long first = Long.MAX_VALUE, last = Long.MIN_VALUE;
@@ -59,7 +86,7 @@ public final class Findings {
         if (t.size() > 64) t = new ArrayList<>(t.subList(0, 64));
         commLabels.sort(null);
         list.add(new Finding(ruleId, info.title(), severity != null ? severity : info.severity(), status, summary, basis,
-                controls, new ArrayList<>(assetIds), commLabels, first, last, t));
+                controls, new ArrayList<>(assetIds), commLabels, first, last, t, wholeScope));
     }
 
     public void add(String ruleId, Status status, String summary, String basis, Collection<Inventory.Asset> assets,

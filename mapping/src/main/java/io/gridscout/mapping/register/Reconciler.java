@@ -74,10 +74,12 @@ public final class Reconciler {
 
     static List<Reconciliation.Diff> diffs(RegisterEntry e, Inventory.Asset a) {
         List<Reconciliation.Diff> d = new ArrayList<>();
-        loose(d, "vendor", e.vendor(), a.vendor());
-        loose(d, "model", e.model(), a.model());
-        exact(d, "firmware", e.firmware(), a.firmware());
-        exact(d, "serial", e.serial(), a.serial());
+        // only what a protocol stated: the MAC prefix's vendor is the NIC maker (e.g. "Taiwan Commate" in a Schneider PLC)
+        Inventory.Attribute vendor = stated(a, "vendor"), model = stated(a, "model"), firmware = stated(a, "firmware"), serial = stated(a, "serial");
+        if (vendor != null) loose(d, "vendor", e.vendor(), vendor);
+        if (model != null) loose(d, "model", e.model(), model);
+        if (firmware != null) version(d, "firmware", e.firmware(), firmware);
+        if (serial != null) exact(d, "serial", e.serial(), serial);
         // addresses: every declared one must be observed on the asset (extra observed ones are fine: DHCP, aliases)
         Set<IpAddr> obsIps = new HashSet<>();
         for (String ip : a.ips()) if (ip(ip) != null) obsIps.add(ip(ip));
@@ -90,17 +92,64 @@ public final class Reconciler {
         return d;
     }
 
-    /** Vendor and model names vary in suffixes ("Schneider Electric" vs "Schneider Electric SE"): containment matches. */
-    private static void loose(List<Reconciliation.Diff> d, String field, String declared, String observed) {
-        if (declared == null || observed == null) return;
-        String x = norm(declared), y = norm(observed);
-        if (x.isEmpty() || y.isEmpty() || x.contains(y) || y.contains(x)) return;
-        d.add(new Reconciliation.Diff(field, declared, observed));
+    /** Sources that are not a statement of the device itself (the IEEE OUI registry's NIC maker). */
+    static final Set<String> NOT_STATED = Set.of("oui");
+
+    /** The protocol-stated value of a field (highest confidence, then latest), or null when no protocol stated one. */
+    static Inventory.Attribute stated(Inventory.Asset a, String field) {
+        Inventory.Attribute best = null;
+        for (Inventory.Attribute x : a.attributes()) {
+            if (!x.name().equals(field) || NOT_STATED.contains(x.source())) continue;
+            if (best == null || x.confidence() > best.confidence() || (x.confidence() == best.confidence() && x.lastSeen() > best.lastSeen())) best = x;
+        }
+        if (best == null && a.attributes().isEmpty()) {
+            // an asset without attribute provenance (restored or built): its field values as they are
+            String v = switch (field) {
+                case "vendor" -> a.vendor();
+                case "model" -> a.model();
+                case "firmware" -> a.firmware();
+                default -> a.serial();
+            };
+            return v == null ? null : new Inventory.Attribute(field, v, "asset", 0, 0, 0);
+        }
+        return best;
     }
 
-    private static void exact(List<Reconciliation.Diff> d, String field, String declared, String observed) {
+    /** Vendor and model names vary in suffixes ("Schneider Electric" vs "Schneider Electric SE"): containment matches. */
+    private static void loose(List<Reconciliation.Diff> d, String field, String declared, Inventory.Attribute observed) {
         if (declared == null || observed == null) return;
-        if (!norm(declared).equals(norm(observed))) d.add(new Reconciliation.Diff(field, declared, observed));
+        String x = norm(declared), y = norm(observed.value());
+        if (x.isEmpty() || y.isEmpty() || x.contains(y) || y.contains(x)) return;
+        d.add(new Reconciliation.Diff(field, declared, observed.value(), observed.source()));
+    }
+
+    private static void exact(List<Reconciliation.Diff> d, String field, String declared, Inventory.Attribute observed) {
+        if (declared == null || observed == null) return;
+        if (!norm(declared).equals(norm(observed.value()))) d.add(new Reconciliation.Diff(field, declared, observed.value(), observed.source()));
+    }
+
+    /** Versions compare normalised: "v3.10" = "3.10", "4.03" = "4.3" (CIP revision 4.3); "3.10" is not "3.1". */
+    private static void version(List<Reconciliation.Diff> d, String field, String declared, Inventory.Attribute observed) {
+        if (declared == null || observed == null) return;
+        if (!normVersion(declared).equals(normVersion(observed.value()))) d.add(new Reconciliation.Diff(field, declared, observed.value(), observed.source()));
+    }
+
+    static String normVersion(String s) {
+        String t = s.trim().toLowerCase(java.util.Locale.ROOT);
+        for (String p : List.of("firmware", "version", "rev.", "rev", "fw", "v")) {
+            if (t.startsWith(p) && t.length() > p.length() && (Character.isDigit(t.charAt(p.length())) || t.charAt(p.length()) == ' ')) {
+                t = t.substring(p.length()).trim();
+                break;
+            }
+        }
+        StringBuilder b = new StringBuilder();
+        for (String part : t.split("[.\\s_-]+")) {
+            if (part.isEmpty()) continue;
+            if (b.length() > 0) b.append('.');
+            String q = part.matches("\\d+") ? part.replaceFirst("^0+(?=\\d)", "") : part;
+            b.append(q);
+        }
+        return b.toString();
     }
 
     static String norm(String s) {

@@ -26,6 +26,10 @@ public record Reconciliation(List<Row> rows, Map<String, Integer> counts) {
         }
     }
 
-    /** A field whose declared value the wire contradicts. */
-    public record Diff(String field, String declared, String observed) {}
+    /** A field whose declared value the wire contradicts; {@code statedBy}: the protocol element that stated it (null for addresses). */
+    public record Diff(String field, String declared, String observed, String statedBy) {
+        public Diff(String field, String declared, String observed) {
+            this(field, declared, observed, null);
+        }
+    }
 }

@@ -11,7 +11,8 @@ import java.util.Set;
  * plain data so the rules stay free of I/O.
  */
 public record SiteContext(String name, List<Zone> zones, List<Cidr> writers, List<Cidr> jumpHosts,
-                          List<Cidr> interconnections, List<Cidr> timeSources, List<FlowRule> flows, String register) {
+                          List<Cidr> interconnections, List<Cidr> timeSources, List<FlowRule> flows, String register,
+                          List<Cidr> monitoring, List<Cidr> interControlCentre) {
     /** Zone kinds of the process side: remote access and cleartext crossing into these matter most. */
     public static final Set<String> CONTROL_KINDS = Set.of("control-centre", "substation", "field", "plant");
     public static final Set<String> KINDS = Set.of("control-centre", "substation", "field", "plant", "corporate-it", "dmz", "external");
@@ -24,6 +25,17 @@ public record SiteContext(String name, List<Zone> zones, List<Cidr> writers, Lis
         interconnections = List.copyOf(interconnections);
         timeSources = List.copyOf(timeSources);
         flows = List.copyOf(flows);
+        monitoring = monitoring == null ? List.of() : List.copyOf(monitoring);
+        interControlCentre = interControlCentre == null ? List.of() : List.copyOf(interControlCentre);
+    }
+
+    /**
+     * Without the monitoring collectors ({@code monitoring:} syslog/SIEM collectors, IDS sensors) and the
+     * control-centre ends of inter-control-centre links ({@code interControlCentre:}).
+     */
+    public SiteContext(String name, List<Zone> zones, List<Cidr> writers, List<Cidr> jumpHosts, List<Cidr> interconnections,
+                       List<Cidr> timeSources, List<FlowRule> flows, String register) {
+        this(name, zones, writers, jumpHosts, interconnections, timeSources, flows, register, List.of(), List.of());
     }
 
     public static SiteContext empty() {

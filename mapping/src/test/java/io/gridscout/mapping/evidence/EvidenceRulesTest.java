@@ -112,7 +112,10 @@ class EvidenceRulesTest {
         assertThat(f.get(0).summary()).contains("policy None").contains("anonymous");
         Built ok = new Built().asset("10.2.0.1", "scada-server", svc("opcua", "server", 4840,
                 "securityPolicies", "http://opcfoundation.org/UA/SecurityPolicy#Basic256Sha256", "securityModes", "SignAndEncrypt"));
-        assertThat(statuses(run(ok, null, "ER-08"))).containsExactly(Status.EVIDENCE_OF_CONFORMITY);
+        // one instance finding per server, and one whole-scope finding: every OPC UA server seen was secured
+        List<Finding> good = run(ok, null, "ER-08");
+        assertThat(statuses(good)).containsOnly(Status.EVIDENCE_OF_CONFORMITY);
+        assertThat(good).extracting(Finding::wholeScope).containsExactlyInAnyOrder(false, true);
     }
 
     @Test
@@ -127,8 +130,8 @@ class EvidenceRulesTest {
     void er10CleartextCrossingZonesOrExternal() {
         Built cross = new Built().flow("192.168.1.10", "10.2.0.1", "modbus", 502).flow("10.2.0.1", "8.8.4.4", "modbus", 502);
         assertThat(statuses(run(cross, ZONES, "ER-10"))).containsOnly(Status.NONCONFORMITY).hasSize(2);
-        // external is judged without zones too
-        assertThat(run(cross, null, "ER-10")).hasSize(1);
+        // issue #21: without a site file's zones every address is undeclared, public ones included: nothing is external
+        assertThat(run(cross, null, "ER-10")).isEmpty();
         SiteContext withGateway = new SiteContext("t", ZONES.zones(), List.of(), List.of(), List.of(Cidr.parse("10.2.0.1")), List.of(), List.of(), null);
         assertThat(run(new Built().flow("10.2.0.1", "8.8.4.4", "iec104", 2404), withGateway, "ER-10")).extracting(Finding::status)
                 .containsExactly(Status.OBSERVATION);
@@ -159,6 +162,9 @@ class EvidenceRulesTest {
         Built b = new Built().flow("10.1.0.5", "10.2.0.1", "tcp", 23).flow("10.1.0.5", "10.2.0.1", "udp", 161);
         assertThat(statuses(run(b, null, "ER-13"))).containsExactlyInAnyOrder(Status.NONCONFORMITY, Status.OBSERVATION);
         assertThat(run(new Built().flow("10.1.0.5", "10.2.0.1", "tcp", 22), null, "ER-13")).isEmpty();
+        // issue #21: SNMP whose version could not be told is not "credentials travel in cleartext"
+        assertThat(run(b, null, "ER-13")).filteredOn(f -> f.summary().startsWith("SNMP")).singleElement()
+                .satisfies(f -> assertThat(f.summary()).doesNotContain("credentials travel in cleartext").contains("version not decoded"));
     }
 
     @Test
@@ -168,7 +174,17 @@ class EvidenceRulesTest {
         Built external = new Built().asset("10.2.0.1", "plc").flow("10.2.0.1", "129.6.15.28", "udp", 123);
         assertThat(statuses(run(external, ZONES, "ER-15"))).containsExactly(Status.NONCONFORMITY);
         Built none = new Built().asset("10.2.0.1", "plc").flow("10.1.0.5", "10.2.0.1", "modbus", 502);
-        assertThat(statuses(run(none, ZONES, "ER-15"))).containsExactly(Status.OBSERVATION);
+        // issue #21: a 1 s window is shorter than the minimum (1 h): absence is not judged, the rule is not evaluated
+        EvidenceEngine.Result shortWindow = EvidenceEngine.evaluate(none.inventory(), ZONES, null);
+        assertThat(shortWindow.findings()).noneMatch(f -> f.ruleId().equals("ER-15"));
+        assertThat(shortWindow.notEvaluated().get("ER-15")).contains("shorter than the minimum 1 h");
+        EvidenceEngine.Settings anyWindow = new EvidenceEngine.Settings(0);
+        assertThat(EvidenceEngine.evaluate(none.inventory(), ZONES, null, anyWindow).findings()).filteredOn(f -> f.ruleId().equals("ER-15"))
+                .extracting(Finding::status).containsExactly(Status.OBSERVATION);
+        // DNP3 time writes to the device are time synchronisation
+        Built dnp3Time = new Built().asset("10.2.0.1", "rtu").flow("10.1.0.5", "10.2.0.1", "dnp3", 20000, new Inventory.Detail("timeSync", "write", 1));
+        assertThat(EvidenceEngine.evaluate(dnp3Time.inventory(), ZONES, null, anyWindow).findings()).filteredOn(f -> f.ruleId().equals("ER-15"))
+                .extracting(Finding::summary).noneMatch(x -> x.startsWith("No time synchronisation"));
     }
 
     @Test
@@ -181,17 +197,18 @@ class EvidenceRulesTest {
     }
 
     @Test
-    void er19MonitoringOnlyWithPackets() {
-        assertThat(statuses(run(new Built().asset("10.2.0.1", "plc"), null, "ER-19"))).containsExactly(Status.EVIDENCE_OF_CONFORMITY);
-        Inventory empty = new Inventory(List.of(new Inventory.CaptureSummary("e.pcap", "00", 0, 0, 0, List.of())), List.of(), List.of(), Map.of());
-        assertThat(run(empty, null, null, "ER-19")).isEmpty();
-        // the live agent has no capture files but counts its packets
-        Inventory live = new Inventory(List.of(), new Built().asset("10.2.0.1", "plc").assets, List.of(), Map.of("packets", 42L));
-        assertThat(run(live, null, null, "ER-19")).singleElement().satisfies(f -> {
-            assertThat(f.status()).isEqualTo(Status.EVIDENCE_OF_CONFORMITY);
-            assertThat(f.summary()).contains("live capture").contains("42 packets");
-        });
-        assertThat(run(new Inventory(List.of(), List.of(), List.of(), Map.of("packets", 0L)), null, null, "ER-19")).isEmpty();
+    void er19MonitoringFromTheOrganisationsCollectorsNotFromThisCapture() {
+        // issue #21: the tool having run is not monitoring evidence; without declared collectors the rule is not evaluated
+        Built b = new Built().asset("10.2.0.1", "plc").asset("10.2.0.2", "plc").flow("10.2.0.1", "10.1.0.30", "udp", 514);
+        EvidenceEngine.Result none = EvidenceEngine.evaluate(b.inventory(), ZONES, null);
+        assertThat(none.findings()).noneMatch(f -> f.ruleId().equals("ER-19"));
+        assertThat(none.notEvaluated().get("ER-19")).contains("monitoring:");
+        SiteContext site = new SiteContext("t", ZONES.zones(), List.of(), List.of(), List.of(), List.of(), List.of(), null,
+                List.of(Cidr.parse("10.1.0.30")), List.of());
+        List<Finding> f = run(b, site, "ER-19");
+        assertThat(statuses(f)).containsExactlyInAnyOrder(Status.EVIDENCE_OF_CONFORMITY, Status.OBSERVATION);
+        assertThat(f).filteredOn(x -> x.status() == Status.OBSERVATION).singleElement().satisfies(x -> assertThat(x.assets()).containsExactly("10.2.0.2"));
+        assertThat(f).allMatch(x -> !x.wholeScope());
     }
 
     @Test

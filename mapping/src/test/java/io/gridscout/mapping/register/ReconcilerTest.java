@@ -62,4 +62,25 @@ class ReconcilerTest {
         assertThat(SiteContext.isPublic(Cidr.parseOrNull("192.168.1.1"))).isFalse();
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Cidr.parse("example.com")).isInstanceOf(IllegalArgumentException.class);
     }
+
+    /** Issue #21: only protocol-stated values are compared, versions normalised, and the stating element named. */
+    @Test
+    void onlyProtocolStatedValuesAndNormalisedVersions() {
+        List<Inventory.Attribute> attrs = List.of(new Inventory.Attribute("macVendor", "Taiwan Commate Computer", "oui", 0.3, 1, 2),
+                new Inventory.Attribute("firmware", "4.03", "enip identity", 0.9, 1, 2));
+        Inventory.Asset plc = new Inventory.Asset("10.0.0.1", List.of("00:00:00:00:00:01"), List.of("10.0.0.1"), "Taiwan Commate Computer", null, "4.03", null, null,
+                "plc", 0.9, List.of(), List.of(), attrs, 1, 2);
+        RegisterEntry declared = new RegisterEntry(null, null, List.of("10.0.0.1"), List.of(), "Schneider Electric", null, "4.3", null, null, Map.of(), 1);
+        Reconciliation.Row row = Reconciler.reconcile(inv(plc), List.of(declared), SiteContext.empty()).rows().get(0);
+        assertThat(row.status()).isEqualTo(Reconciliation.Status.MATCHED);
+        assertThat(row.diffs()).isEmpty();
+        assertThat(Reconciler.normVersion("v3.10")).isEqualTo(Reconciler.normVersion("3.10"));
+        assertThat(Reconciler.normVersion("3.10")).isNotEqualTo(Reconciler.normVersion("3.1"));
+        RegisterEntry old = new RegisterEntry(null, null, List.of("10.0.0.1"), List.of(), null, null, "4.1", null, null, Map.of(), 1);
+        Reconciliation.Row mismatch = Reconciler.reconcile(inv(plc), List.of(old), SiteContext.empty()).rows().get(0);
+        assertThat(mismatch.diffs()).singleElement().satisfies(d -> {
+            assertThat(d.field()).isEqualTo("firmware");
+            assertThat(d.statedBy()).isEqualTo("enip identity");
+        });
+    }
 }

@@ -141,6 +141,13 @@ public final class IsoOnTcpDecoder implements ProtocolDecoder {
             case 0xE0 -> { // CR
                 if (li >= 6) tsaps(b, off + 7, off + 1 + li);
                 session.detail("cotp", "CR");
+                // RDP puts its cookie and negotiation request inside the CR's variable part (the LI counts them)
+                String rdp = li >= 6 ? rdp(b, off + 7, off + 1 + li) : null;
+                if (rdp != null) {
+                    // RDP's X.224 Connection Request (MS-RDPBCGR 2.2.1.1): remote desktop on any port, not ISO-TSAP
+                    ctx.protocol("rdp");
+                    session.detail("rdp", rdp);
+                }
                 ctx.learnClient(side);
                 upperRoles(t);
             }
@@ -156,6 +163,23 @@ public final class IsoOnTcpDecoder implements ProtocolDecoder {
             case 0x60, 0x20 -> session.detail("cotp", "AK");
             default -> session.malformed(side, "cotp unknown TPDU type");
         }
+    }
+
+    /**
+     * What marks the CR's user data as RDP: a "Cookie: mstshash=" (or routing token "Cookie: msts=") line and/or an
+     * RDP_NEG_REQ (type 1, length 8) at its end; null when neither is there.
+     */
+    static String rdp(byte[] b, int p, int end) {
+        if (p < 0 || end > b.length || p >= end) return null;
+        String found = null;
+        byte[] cookie = "Cookie: msts".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        if (end - p >= cookie.length && java.util.Arrays.equals(b, p, p + cookie.length, cookie, 0, cookie.length)) found = "cookie";
+        if (end - p >= 8) {
+            int q = end - 8;
+            if ((b[q] & 0xFF) == 0x01 && (b[q + 2] & 0xFF) == 0x08 && b[q + 3] == 0
+                    && (q == p || (b[q - 2] == '\r' && b[q - 1] == '\n'))) found = found == null ? "negotiation request" : "cookie and negotiation request";
+        }
+        return found;
     }
 
     private void tsaps(byte[] b, int p, int end) {

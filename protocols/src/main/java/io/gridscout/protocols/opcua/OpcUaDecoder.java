@@ -31,6 +31,9 @@ public final class OpcUaDecoder implements ProtocolDecoder {
 
     /** Security of the current secure channel of this connection (one channel per connection at a time). */
     private String policy;
+    /** Services a client may use on a policy-None channel to discover secured endpoints (OPC UA Part 4, 5.4/5.5). */
+    static final java.util.Set<String> DISCOVERY = java.util.Set.of("FindServers", "FindServersOnNetwork", "GetEndpoints",
+            "RegisterServer", "RegisterServer2", "OpenSecureChannel", "CloseSecureChannel");
     private int mode = MODE_UNKNOWN;
     private int signatureLength;
     private boolean helloSeen;
@@ -366,6 +369,8 @@ public final class OpcUaDecoder implements ProtocolDecoder {
         if (req != null) {
             facts.roles(1 - side, t);
             if (req.requestId() != UaService.CALL) session.operation(req.requestId(), req.name(), req.kind());
+            // a service beyond discovery on a channel of policy None: sessions (not only GetEndpoints) run unsecured
+            if (mode == MODE_NONE && !DISCOVERY.contains(req.name())) facts.serverDetail(1 - side, "servicesOverNone", req.name(), t);
             return null;
         }
         if (type == UaService.SERVICE_FAULT || UaService.byResponse(type) != null) {

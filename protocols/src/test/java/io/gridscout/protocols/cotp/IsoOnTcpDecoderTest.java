@@ -55,6 +55,22 @@ class IsoOnTcpDecoderTest {
         assertThat(SPEC.matches(badLi, 0, badLi.length, true, Transport.TCP)).isFalse();
     }
 
+    /** Issue #21: RDP's X.224 Connection Request (the MS-RDPBCGR 4.1.1 example bytes) is RDP, on any port. */
+    @Test
+    void rdpConnectionRequestIsRecognisedFromItsContent() {
+        byte[] cr = hex("0300002c27e00000000000436f6f6b69653a206d737473686173683d656c746f6e730d0a0100080000000000");
+        assertThat(SPEC.matches(cr, 0, cr.length, false, Transport.TCP)).isTrue();
+        RecordingSession s = RecordingSession.tcp("iso-tsap", 3389);
+        new IsoOnTcpDecoder(s).onData(0, cr, 0, cr.length, 1);
+        assertThat(s.protocol()).isEqualTo("rdp");
+        assertThat(s.details).containsKey("rdp=cookie and negotiation request");
+        // an ISO-TSAP CR of libiec61850 stays what it is
+        byte[] iso = hex("0300001611e00000000100c0010dc2020001c1020001");
+        RecordingSession m = RecordingSession.tcp("iso-tsap", 102);
+        new IsoOnTcpDecoder(m).onData(0, iso, 0, iso.length, 1);
+        assertThat(m.protocol()).isNotEqualTo("rdp");
+    }
+
     @Test
     void s7PlusIsCountedAndRolesComeFromCotp() {
         RecordingSession s = RecordingSession.tcp("iso-tsap", 102);
